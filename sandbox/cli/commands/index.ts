@@ -1,9 +1,16 @@
 // One line per command group; each group lives in its own file and knows nothing of the others.
 import type { Command } from 'commander';
+import { registerDemoCommands } from './demo';
+import { registerSandboxCommands } from './sandbox';
+import { registerSamplesCommands } from './samples';
 
 type Register = (program: Command) => void;
 
-const groups: Register[] = [];
+const groups: Register[] = [
+  registerSandboxCommands,
+  registerDemoCommands,
+  registerSamplesCommands,
+];
 
 export function registerCommands(program: Command): void {
   for (const register of groups) register(program);

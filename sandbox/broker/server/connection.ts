@@ -1,0 +1,102 @@
+/**
+ * One client connection: frames in, responses out, strictly in request order.
+ *
+ * Kafka clients match responses by correlation id and some (kafka-python) fail on any reordering,
+ * so requests are processed one at a time per connection while later ones queue (pitfall 3).
+ * A pending Fetch therefore holds back later requests on the same connection, as in real Kafka.
+ * Anything malformed closes this connection only; the broker keeps serving everyone else.
+ */
+import type { Socket } from 'node:net';
+import { FrameError, FrameReader } from './frame-reader';
+import type { RequestDispatcher } from './request-dispatcher';
+
+export interface ConnectionOptions {
+  maxFrameBytes: number;
+  onProtocolError(remote: string, reason: string): void;
+}
+
+export class Connection {
+  private readonly reader: FrameReader;
+  private readonly queue: Buffer[] = [];
+  private processing = false;
+  private readonly closeListeners = new Set<() => void>();
+  readonly remoteAddress: string;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly dispatcher: RequestDispatcher,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.reader = new FrameReader(options.maxFrameBytes);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => this.socket.destroy());
+    socket.on('close', () => {
+      for (const listener of [...this.closeListeners]) listener();
+      this.closeListeners.clear();
+    });
+  }
+
+  onClose(listener: () => void): () => void {
+    if (this.socket.destroyed) {
+      listener();
+      return () => undefined;
+    }
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.reader.push(chunk);
+    } catch (error) {
+      this.fail(error instanceof FrameError ? error.message : String(error));
+      return;
+    }
+    if (frames.length === 0) return;
+    this.queue.push(...frames);
+    // Stop reading while a backlog is processed so a fast producer cannot fill our memory.
+    if (this.queue.length > 64) this.socket.pause();
+    if (!this.processing) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.processing = true;
+    try {
+      while (this.queue.length > 0 && !this.socket.destroyed) {
+        const frame = this.queue.shift()!;
+        const outcome = await this.dispatcher.dispatch(frame, this);
+        if (outcome.kind === 'close') {
+          this.fail(outcome.reason);
+          return;
+        }
+        if (outcome.kind === 'respond' && !this.socket.destroyed) this.write(outcome.chunks);
+        if (this.queue.length <= 16 && this.socket.isPaused()) this.socket.resume();
+      }
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private write(chunks: Buffer[]): void {
+    if (chunks.length === 1) {
+      this.socket.write(chunks[0]!);
+      return;
+    }
+    this.socket.cork();
+    for (const chunk of chunks) this.socket.write(chunk);
+    this.socket.uncork();
+  }
+
+  private fail(reason: string): void {
+    this.options.onProtocolError(this.remoteAddress, reason);
+    this.queue.length = 0;
+    this.socket.destroy();
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Turns one request frame into one response (or none, or a reason to close the connection).
+ *
+ * What Kafka does with bad requests, and so what we do: an unsupported ApiVersions version gets a
+ * v0 answer with UNSUPPORTED_VERSION and our ranges (pitfall 2); an unknown API key, an unsupported
+ * version of any other API, or a body that does not decode closes the connection, because there is
+ * no way to write a response the client could parse.
+ */
+import { CodecError, decodeRequest, decodeRequestHeader, encodeResponse } from '../codec/index';
+import type { BrokerContext } from '../broker-context';
+import type { HandlerRegistry, RequestContext } from '../handlers/registry';
+import { ErrorCode } from '../handlers/error-codes';
+
+export type DispatchOutcome =
+  | { kind: 'respond'; chunks: Buffer[] }
+  | { kind: 'silent' }
+  | { kind: 'close'; reason: string };
+
+export interface ConnectionView {
+  readonly remoteAddress: string;
+  onClose(listener: () => void): () => void;
+}
+
+const API_VERSIONS_KEY = 18;
+
+export class RequestDispatcher {
+  constructor(
+    private readonly registry: HandlerRegistry,
+    private readonly broker: BrokerContext,
+  ) {}
+
+  async dispatch(frame: Buffer, connection: ConnectionView): Promise<DispatchOutcome> {
+    let header: ReturnType<typeof decodeRequestHeader>;
+    try {
+      header = decodeRequestHeader(frame);
+    } catch (error) {
+      return { kind: 'close', reason: `malformed request header: ${describe(error)}` };
+    }
+    const { apiKey, apiVersion, correlationId } = header;
+    const handler = this.registry.get(apiKey);
+    if (!handler) return { kind: 'close', reason: `unknown API key ${apiKey}` };
+    if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
+      if (apiKey === API_VERSIONS_KEY) {
+        const body = { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: this.registry.versions(), throttleTimeMs: 0 };
+        return { kind: 'respond', chunks: encodeResponse(API_VERSIONS_KEY, 0, correlationId, body) };
+      }
+      return { kind: 'close', reason: `unsupported version ${apiVersion} of API key ${apiKey}` };
+    }
+    let request: unknown;
+    try {
+      request = decodeRequest(apiKey as never, apiVersion, frame, header.bodyOffset);
+    } catch (error) {
+      if (error instanceof CodecError) return { kind: 'close', reason: `malformed request (key ${apiKey} v${apiVersion}): ${error.message}` };
+      throw error;
+    }
+    const ctx: RequestContext = {
+      broker: this.broker,
+      apiVersion,
+      clientId: header.clientId,
+      remoteAddress: connection.remoteAddress,
+      onClose: (listener) => connection.onClose(listener),
+    };
+    let response: unknown;
+    try {
+      response = await handler.handle(request as never, ctx);
+    } catch (error) {
+      // A handler bug must not take the broker down; the client sees a closed connection and retries.
+      this.broker.log.error(`handler for API key ${apiKey} v${apiVersion} failed: ${describe(error)}`);
+      return { kind: 'close', reason: 'internal error' };
+    }
+    if (response === null) return { kind: 'silent' };
+    return { kind: 'respond', chunks: encodeResponse(apiKey as never, apiVersion, correlationId, response as never) };
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
