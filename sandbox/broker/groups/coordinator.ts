@@ -104,13 +104,15 @@ export class GroupCoordinator {
     if (req.sessionTimeoutMs < this.minSessionTimeoutMs || req.sessionTimeoutMs > this.maxSessionTimeoutMs) {
       return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, req.memberId));
     }
-    let group = this.groups.get(req.groupId);
-    if (!group) {
-      // Only a first join may create a group; a member id for an unknown group is stale (a restart).
-      if (req.memberId !== '') return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
-      group = this.createGroup(req.groupId);
-    }
-    return group.join(req);
+    const existing = this.groups.get(req.groupId);
+    if (existing) return existing.join(req);
+    // Only a first join may create a group; a member id for an unknown group is stale (a restart).
+    if (req.memberId !== '') return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
+    const group = this.createGroup(req.groupId);
+    const answer = group.join(req);
+    // A refused first join (no protocols, say) must not leave an empty group behind to be listed.
+    if (group.members.size === 0 && group.pendingMemberCount === 0) this.groups.delete(req.groupId);
+    return answer;
   }
 
   /** SyncGroup: the leader's call distributes assignments; followers wait for it. */
