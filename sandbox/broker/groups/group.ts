@@ -303,9 +303,7 @@ export class Group {
       for (const m of this.members.values()) {
         m.assignment = Buffer.alloc(0);
         m.assignmentMissing = false;
-        const waiter = m.syncWaiter;
-        m.syncWaiter = null;
-        waiter?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+        this.releaseSync(m, syncError(ErrorCode.REBALANCE_IN_PROGRESS));
       }
     }
     this.cancelJoinTimer?.();
@@ -405,11 +403,19 @@ export class Group {
       m.assignment = assignment && assignment.length > 0 ? Buffer.from(assignment) : emptyAssignmentFor(this.protocolType);
     }
     this.state = 'Stable';
-    for (const m of this.members.values()) {
-      const waiter = m.syncWaiter;
-      m.syncWaiter = null;
-      waiter?.(this.syncResponseFor(m));
-    }
+    for (const m of this.members.values()) this.releaseSync(m, this.syncResponseFor(m));
+  }
+
+  /**
+   * Answers a member waiting in SyncGroup. Its session restarts, as in Kafka's `propagateAssignment`:
+   * it could not heartbeat while it waited, so its old deadline may be about to pass.
+   */
+  private releaseSync(member: Member, result: SyncResult): void {
+    const waiter = member.syncWaiter;
+    if (!waiter) return;
+    member.syncWaiter = null;
+    this.renewSession(member);
+    waiter(result);
   }
 
   private syncResponseFor(member: Member): SyncResult {
