@@ -1,0 +1,50 @@
+// Kafka's default partitioner: murmur2 over the key bytes, made positive, modulo the partition
+// count. The generator uses it to know which partition each event lands on (to keep one partition
+// idle), and the replayer uses it to place records, so both agree with Java and kafkajs clients.
+
+const SEED = 0x9747b28c;
+const M = 0x5bd1e995;
+
+/** The 32-bit murmur2 hash Kafka computes over a key. */
+export function murmur2(data: Uint8Array): number {
+  const length = data.length;
+  let h = SEED ^ length;
+  const length4 = length >>> 2;
+  for (let i = 0; i < length4; i++) {
+    const i4 = i * 4;
+    let k = (data[i4]! | (data[i4 + 1]! << 8) | (data[i4 + 2]! << 16) | (data[i4 + 3]! << 24));
+    k = Math.imul(k, M);
+    k ^= k >>> 24;
+    k = Math.imul(k, M);
+    h = Math.imul(h, M);
+    h ^= k;
+  }
+  const tail = length & ~3;
+  switch (length % 4) {
+    case 3:
+      h ^= data[tail + 2]! << 16;
+      h ^= data[tail + 1]! << 8;
+      h ^= data[tail]!;
+      h = Math.imul(h, M);
+      break;
+    case 2:
+      h ^= data[tail + 1]! << 8;
+      h ^= data[tail]!;
+      h = Math.imul(h, M);
+      break;
+    case 1:
+      h ^= data[tail]!;
+      h = Math.imul(h, M);
+      break;
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, M);
+  h ^= h >>> 15;
+  return h | 0;
+}
+
+/** The partition Kafka's default partitioner picks for a non-null key. */
+export function partitionForKey(key: string | Uint8Array, partitions: number): number {
+  const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
+  return (murmur2(bytes) & 0x7fffffff) % partitions;
+}
