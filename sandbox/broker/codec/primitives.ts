@@ -117,9 +117,12 @@ export class Writer {
     this.uvarint(((v << 1) ^ (v >> 31)) >>> 0);
   }
 
-  /** Zigzag varlong of a safe integer; arithmetic instead of bit operators keeps all 53 bits. */
+  /**
+   * Zigzag varlong of an integer within ±2^52 (so its zigzag form stays exact in a double);
+   * arithmetic instead of bit operators keeps the bits above 32.
+   */
   varlong(v: number): void {
-    if (!Number.isSafeInteger(v)) throw new CodecError(`varlong ${v} is not a safe integer`);
+    if (!Number.isInteger(v) || Math.abs(v) > 2 ** 52) throw new CodecError(`varlong ${v} is outside ±2^52`);
     let z = v >= 0 ? v * 2 : -v * 2 - 1;
     this.ensure(10);
     while (z >= 0x80) {
@@ -340,7 +343,7 @@ export class Reader {
     return (z >>> 1) ^ -(z & 1);
   }
 
-  /** Zigzag varlong, exact within ±2^53; longer than 10 bytes is refused. */
+  /** Zigzag varlong, exact within ±2^52 (beyond that it is rounded); longer than 10 bytes is refused. */
   varlong(what: string): number {
     let z = 0;
     for (let shift = 0; shift < 70; shift += 7) {

@@ -25,7 +25,7 @@ export interface FetchRequest {
   topics: FetchRequestTopic[];
   /** In an incremental fetch request, the partitions to remove. (versions 7+) */
   forgottenTopicsData: FetchRequestForgottenTopic[];
-  /** Rack ID of the consumer making this request (versions 11+; default '') */
+  /** Rack ID of the consumer making this request (versions 11+; default "") */
   rackId: string;
 }
 
@@ -108,7 +108,7 @@ export const fetchRequestSchema: MessageSchema = {
       { name: 'topicId', type: 'uuid', versions: [13, 32767], nullableVersions: null, taggedVersions: null, tag: null },
       { name: 'partitions', type: 'array', elementType: 'int32', versions: [7, 32767], nullableVersions: null, taggedVersions: null, tag: null },
     ] },
-    { name: 'rackId', type: 'string', versions: [11, 32767], nullableVersions: null, taggedVersions: null, tag: null, default: '' },
+    { name: 'rackId', type: 'string', versions: [11, 32767], nullableVersions: null, taggedVersions: null, tag: null, default: "" },
   ],
 };
 

@@ -13,7 +13,7 @@ export interface TxnOffsetCommitRequest {
   producerEpoch: number;
   /** The generation of the consumer. (versions 3+; default -1) */
   generationId: number;
-  /** The member ID assigned by the group coordinator. (versions 3+; default '') */
+  /** The member ID assigned by the group coordinator. (versions 3+; default "") */
   memberId: string;
   /** The unique identifier of the consumer instance provided by end user. (versions 3+; nullable 3+; default null) */
   groupInstanceId: string | null;
@@ -51,7 +51,7 @@ export const txnOffsetCommitRequestSchema: MessageSchema = {
     { name: 'producerId', type: 'int64', versions: [0, 32767], nullableVersions: null, taggedVersions: null, tag: null },
     { name: 'producerEpoch', type: 'int16', versions: [0, 32767], nullableVersions: null, taggedVersions: null, tag: null },
     { name: 'generationId', type: 'int32', versions: [3, 32767], nullableVersions: null, taggedVersions: null, tag: null, default: -1 },
-    { name: 'memberId', type: 'string', versions: [3, 32767], nullableVersions: null, taggedVersions: null, tag: null, default: '' },
+    { name: 'memberId', type: 'string', versions: [3, 32767], nullableVersions: null, taggedVersions: null, tag: null, default: "" },
     { name: 'groupInstanceId', type: 'string', versions: [3, 32767], nullableVersions: [3, 32767], taggedVersions: null, tag: null, default: null },
     { name: 'topics', type: 'array', elementType: 'struct', versions: [0, 32767], nullableVersions: null, taggedVersions: null, tag: null, structName: 'TxnOffsetCommitRequestTopic', fields: [
       { name: 'name', type: 'string', versions: [0, 32767], nullableVersions: null, taggedVersions: null, tag: null },
