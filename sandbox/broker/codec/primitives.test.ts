@@ -128,3 +128,10 @@ test('a sub-reader cannot read past its tagged field', () => {
   assert.throws(() => sub.int8('x'), CodecError);
   assert.equal(r.int8('y'), 3);
 });
+
+test('fixed-width integers are written big-endian and out-of-range values are refused', () => {
+  assert.equal(bytesOf((w) => { w.int16(-2); w.int32(-2); w.int32(0x01020304); }).toString('hex'), 'fffe' + 'fffffffe' + '01020304');
+  assert.throws(() => new Writer().int16(40000), CodecError);
+  assert.throws(() => new Writer().int32(2 ** 31), CodecError);
+  assert.throws(() => new Writer().int32(1.5), CodecError);
+});

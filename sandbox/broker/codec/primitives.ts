@@ -56,9 +56,13 @@ export class Writer {
   }
 
   int16(v: number): void {
+    if (v !== (v << 16) >> 16) throw new CodecError(`int16 value ${v} out of range`);
     this.ensure(2);
-    this.buf.writeInt16BE(v, this.pos);
-    this.pos += 2;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 8;
+    b[p + 1] = v;
+    this.pos = p + 2;
   }
 
   uint16(v: number): void {
@@ -68,9 +72,15 @@ export class Writer {
   }
 
   int32(v: number): void {
+    if (v !== (v | 0)) throw new CodecError(`int32 value ${v} out of range`);
     this.ensure(4);
-    this.buf.writeInt32BE(v, this.pos);
-    this.pos += 4;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 24;
+    b[p + 1] = v >>> 16;
+    b[p + 2] = v >>> 8;
+    b[p + 3] = v;
+    this.pos = p + 4;
   }
 
   uint32(v: number): void {
@@ -83,10 +93,19 @@ export class Writer {
   int64(v: number): void {
     if (!Number.isSafeInteger(v)) throw new CodecError(`int64 value ${v} is not a safe integer`);
     const hi = Math.floor(v / TWO_POW_32);
+    const lo = v - hi * TWO_POW_32;
     this.ensure(8);
-    this.buf.writeInt32BE(hi, this.pos);
-    this.buf.writeUInt32BE(v - hi * TWO_POW_32, this.pos + 4);
-    this.pos += 8;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = hi >>> 24;
+    b[p + 1] = hi >>> 16;
+    b[p + 2] = hi >>> 8;
+    b[p + 3] = hi;
+    b[p + 4] = lo >>> 24;
+    b[p + 5] = lo >>> 16;
+    b[p + 6] = lo >>> 8;
+    b[p + 7] = lo;
+    this.pos = p + 8;
   }
 
   float64(v: number): void {
