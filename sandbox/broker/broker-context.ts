@@ -6,6 +6,7 @@ import type { GroupCoordinator } from './groups/index';
 import type { HandlerRegistry } from './handlers/registry';
 import type { ProducerIds } from './producers/producer-ids';
 import type { TopicManager } from './topics/topic-manager';
+import type { TransactionCoordinator } from './transactions/transaction-coordinator';
 
 export interface BrokerLogger {
   info(message: string): void;
@@ -31,6 +32,7 @@ export interface BrokerContext {
   readonly topics: TopicManager;
   readonly groups: GroupCoordinator;
   readonly producerIds: ProducerIds;
+  readonly transactions: TransactionCoordinator;
   readonly registry: HandlerRegistry;
   readonly log: BrokerLogger;
   /** Wall-clock milliseconds; injected so tests can move time. */

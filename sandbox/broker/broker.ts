@@ -13,6 +13,7 @@ import { ProducerIds } from './producers/producer-ids';
 import { RequestDispatcher } from './server/request-dispatcher';
 import { TcpServer } from './server/tcp-server';
 import { TopicManager } from './topics/topic-manager';
+import { TransactionCoordinator } from './transactions/transaction-coordinator';
 
 export interface BrokerOptions {
   /**
@@ -104,6 +105,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs ?? 100,
   });
   const registry = new HandlerRegistry(allHandlers);
+  const producerIds = new ProducerIds(dataDir);
+  const transactions = new TransactionCoordinator(dataDir, producerIds, topics, groups);
   const advertised = { host: options.advertisedHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host), port: 0 };
   const context: BrokerContext = {
     nodeId: NODE_ID,
@@ -112,7 +115,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     settings,
     topics,
     groups,
-    producerIds: new ProducerIds(dataDir),
+    producerIds,
+    transactions,
     registry,
     log,
     now: () => Date.now(),
@@ -127,6 +131,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       onProtocolError: (remote, reason) => log.warn(`closed connection from ${remote}: ${reason}`),
     });
   } catch (error) {
+    transactions.close();
     groups.close();
     offsetStore.close();
     await topics.close();
@@ -148,6 +153,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     close() {
       closing ??= (async () => {
         clearInterval(retention);
+        transactions.close();
         groups.close();
         await server.close();
         offsetStore.close();

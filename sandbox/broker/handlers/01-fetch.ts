@@ -97,9 +97,8 @@ function emptyPartition(partitionIndex: number, errorCode: number) {
 function waitForAppend(request: FetchRequest, ctx: RequestContext): Promise<void> {
   return new Promise((resolve) => {
     const unsubscribes: (() => void)[] = [];
-    let timer: NodeJS.Timeout | undefined;
     const done = () => {
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
       for (const unsubscribe of unsubscribes) unsubscribe();
       resolve();
     };
@@ -109,7 +108,7 @@ function waitForAppend(request: FetchRequest, ctx: RequestContext): Promise<void
         if (partition) unsubscribes.push(partition.appended.subscribe(done));
       }
     }
-    timer = setTimeout(done, request.maxWaitMs);
+    const timer = setTimeout(done, request.maxWaitMs);
     unsubscribes.push(ctx.onClose(done));
   });
 }

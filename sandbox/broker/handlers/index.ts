@@ -18,6 +18,10 @@ import { createTopicsHandler } from './19-create-topics';
 import { deleteTopicsHandler } from './20-delete-topics';
 import { initProducerIdHandler } from './22-init-producer-id';
 import { describeConfigsHandler } from './32-describe-configs';
+import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn';
+import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn';
+import { endTxnHandler } from './26-end-txn';
+import { txnOffsetCommitHandler } from './28-txn-offset-commit';
 import { deleteGroupsHandler } from './42-delete-groups';
 import type { AnyApiHandler } from './registry';
 
@@ -39,6 +43,10 @@ export const allHandlers: readonly AnyApiHandler[] = [
   createTopicsHandler,
   deleteTopicsHandler,
   initProducerIdHandler,
+  addPartitionsToTxnHandler,
+  addOffsetsToTxnHandler,
+  endTxnHandler,
+  txnOffsetCommitHandler,
   describeConfigsHandler,
   deleteGroupsHandler,
 ];

@@ -1,0 +1,196 @@
+/**
+ * The transaction coordinator: Kafka transactions for exactly-once pipelines (KIP-98).
+ *
+ * A transactional id maps to one producer id; InitProducerId bumps its epoch, which fences older
+ * instances and aborts whatever they left open. AddPartitionsToTxn and AddOffsetsToTxn enlist
+ * partitions and consumer groups; EndTxn writes a commit or abort marker (a control batch) into
+ * every enlisted partition and applies or drops the group offsets staged by TxnOffsetCommit, so
+ * outputs and input positions become visible together. A transaction left open longer than its
+ * timeout is aborted and its producer fenced.
+ *
+ * Transaction state is written to `transactions.json` on every change, so after a restart an open
+ * transaction is aborted (its producer must start over) and one that was committing is completed.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { encodeControlBatch } from '../codec/record-batch';
+import type { GroupCoordinator } from '../groups/index';
+import { ErrorCode } from '../handlers/error-codes';
+import type { ProducerIds } from '../producers/producer-ids';
+import type { TopicManager } from '../topics/topic-manager';
+
+type TxnPhase = 'Empty' | 'Ongoing' | 'PrepareCommit' | 'PrepareAbort';
+
+interface TxnEntry {
+  producerId: number;
+  producerEpoch: number;
+  phase: TxnPhase;
+  timeoutMs: number;
+  /** "topic\u0000partition" keys, so topic names with any legal character stay unambiguous. */
+  partitions: string[];
+  groups: string[];
+}
+
+export interface ProducerRef {
+  transactionalId: string;
+  producerId: number;
+  producerEpoch: number;
+}
+
+export class TransactionCoordinator {
+  private readonly txns = new Map<string, TxnEntry>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly file: string;
+
+  constructor(
+    dataDir: string,
+    private readonly producerIds: ProducerIds,
+    private readonly topics: TopicManager,
+    private readonly groups: GroupCoordinator,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.file = path.join(dataDir, 'transactions.json');
+    if (existsSync(this.file)) {
+      const saved = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, TxnEntry>;
+      for (const [id, entry] of Object.entries(saved)) this.txns.set(id, entry);
+    }
+    this.recover();
+  }
+
+  /** InitProducerId for a transactional id: aborts what an older instance left open, bumps the epoch. */
+  initProducerId(transactionalId: string, timeoutMs: number): { errorCode: number; producerId: number; producerEpoch: number } {
+    const open = this.txns.get(transactionalId);
+    if (open && open.phase !== 'Empty') this.complete(transactionalId, open, false);
+    const { producerId, producerEpoch } = this.producerIds.initTransactional(transactionalId);
+    this.txns.set(transactionalId, { producerId, producerEpoch, phase: 'Empty', timeoutMs, partitions: [], groups: [] });
+    this.persist();
+    return { errorCode: ErrorCode.NONE, producerId, producerEpoch };
+  }
+
+  addPartitions(ref: ProducerRef, partitions: { topic: string; partition: number }[]): Map<string, number> {
+    const errors = new Map<string, number>();
+    const check = this.check(ref);
+    for (const { topic, partition } of partitions) {
+      const key = partitionKey(topic, partition);
+      if (check !== ErrorCode.NONE) errors.set(key, check);
+      else if (!this.topics.partition(topic, partition)) errors.set(key, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      else errors.set(key, ErrorCode.NONE);
+    }
+    if (check !== ErrorCode.NONE) return errors;
+    const entry = this.txns.get(ref.transactionalId)!;
+    // Kafka enlists nothing when any partition fails, so a retry sees the same state.
+    if ([...errors.values()].some((e) => e !== ErrorCode.NONE)) return errors;
+    for (const key of errors.keys()) if (!entry.partitions.includes(key)) entry.partitions.push(key);
+    this.begin(ref.transactionalId, entry);
+    return errors;
+  }
+
+  addOffsets(ref: ProducerRef, groupId: string): number {
+    const check = this.check(ref);
+    if (check !== ErrorCode.NONE) return check;
+    const entry = this.txns.get(ref.transactionalId)!;
+    if (!entry.groups.includes(groupId)) entry.groups.push(groupId);
+    this.begin(ref.transactionalId, entry);
+    return ErrorCode.NONE;
+  }
+
+  /** Checks that a TxnOffsetCommit comes from the current producer of an open transaction with this group. */
+  checkOffsetCommit(ref: ProducerRef, groupId: string): number {
+    const check = this.check(ref);
+    if (check !== ErrorCode.NONE) return check;
+    const entry = this.txns.get(ref.transactionalId)!;
+    return entry.groups.includes(groupId) ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE;
+  }
+
+  endTxn(ref: ProducerRef, commit: boolean): number {
+    const check = this.check(ref);
+    if (check !== ErrorCode.NONE) return check;
+    const entry = this.txns.get(ref.transactionalId)!;
+    // Ending a transaction that enlisted nothing is harmless, so it succeeds rather than confusing clients.
+    if (entry.phase === 'Empty') return ErrorCode.NONE;
+    return this.complete(ref.transactionalId, entry, commit);
+  }
+
+  close(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private check(ref: ProducerRef): number {
+    const entry = this.txns.get(ref.transactionalId);
+    if (!entry || entry.producerId !== ref.producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
+    if (ref.producerEpoch < entry.producerEpoch) return ErrorCode.INVALID_PRODUCER_EPOCH;
+    if (ref.producerEpoch > entry.producerEpoch) return ErrorCode.INVALID_PRODUCER_EPOCH;
+    if (entry.phase === 'PrepareCommit' || entry.phase === 'PrepareAbort') return ErrorCode.CONCURRENT_TRANSACTIONS;
+    return ErrorCode.NONE;
+  }
+
+  private begin(transactionalId: string, entry: TxnEntry): void {
+    if (entry.phase === 'Empty') {
+      entry.phase = 'Ongoing';
+      const timer = setTimeout(() => this.expire(transactionalId), entry.timeoutMs);
+      timer.unref();
+      this.timers.set(transactionalId, timer);
+    }
+    this.persist();
+  }
+
+  /** Aborts a transaction that outlived its timeout, and fences its producer so it cannot go on. */
+  private expire(transactionalId: string): void {
+    const entry = this.txns.get(transactionalId);
+    if (!entry || entry.phase !== 'Ongoing') return;
+    this.complete(transactionalId, entry, false);
+    const bumped = this.producerIds.initTransactional(transactionalId);
+    this.txns.set(transactionalId, { ...entry, ...bumped, phase: 'Empty', partitions: [], groups: [] });
+    this.persist();
+  }
+
+  /** Writes the markers and settles the staged offsets; the phase is persisted first so a crash finishes the job. */
+  private complete(transactionalId: string, entry: TxnEntry, commit: boolean): number {
+    entry.phase = commit ? 'PrepareCommit' : 'PrepareAbort';
+    this.persist();
+    const timer = this.timers.get(transactionalId);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(transactionalId);
+    let errorCode: number = ErrorCode.NONE;
+    for (const key of entry.partitions) {
+      const [topic, index] = key.split('\u0000') as [string, string];
+      const partition = this.topics.partition(topic, Number(index));
+      if (!partition) continue;
+      const marker = encodeControlBatch({
+        producerId: entry.producerId,
+        producerEpoch: entry.producerEpoch,
+        type: commit ? 'commit' : 'abort',
+        coordinatorEpoch: 0,
+        timestamp: this.now(),
+      });
+      const result = partition.log.append(marker);
+      if (result.kind === 'error') errorCode = result.errorCode;
+      partition.appended.notify();
+    }
+    const groupError = this.groups.endTxn(entry.producerId, commit);
+    if (errorCode === ErrorCode.NONE) errorCode = groupError;
+    entry.phase = 'Empty';
+    entry.partitions = [];
+    entry.groups = [];
+    this.persist();
+    return errorCode;
+  }
+
+  /** After a restart: finish commits that were under way, abort everything else that was open. */
+  private recover(): void {
+    for (const [id, entry] of this.txns) {
+      if (entry.phase === 'PrepareCommit') this.complete(id, entry, true);
+      else if (entry.phase !== 'Empty') this.complete(id, entry, false);
+    }
+  }
+
+  private persist(): void {
+    writeFileSync(`${this.file}.tmp`, JSON.stringify(Object.fromEntries(this.txns)));
+    renameSync(`${this.file}.tmp`, this.file);
+  }
+}
+
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
