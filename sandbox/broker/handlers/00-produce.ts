@@ -1,5 +1,10 @@
 /**
- * Produce (key 0), versions 3–7.
+ * Produce (key 0), versions 0–7, of which 3–7 can store anything.
+ * v0–v2 carry the legacy message formats (magic 0 and 1), which no supported client sends; they are
+ * still advertised because librdkafka 2.0 enables gzip, snappy and lz4 only when the broker's
+ * Produce range reaches down to v0 (rd_kafka_msgset_writer_select_MsgVersion asks whether Produce
+ * [0, 0] is supported; without it every batch silently goes out uncompressed). Such requests get
+ * UNSUPPORTED_FOR_MESSAGE_FORMAT per partition.
  * v3 adds transactional_id and record batch v2 (magic 2), the only format we accept; v4–v6 are the
  * same as v3; v5 adds log_start_offset to the response; v7 allows zstd batches (which we store
  * without looking inside, like every codec). acks 0 sends no response at all (pitfall 4).
@@ -14,14 +19,18 @@ import { defineHandler, type RequestContext } from './registry';
 
 export const produceHandler = defineHandler({
   apiKey: 0,
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 7,
   handle(request, ctx) {
     const acksValid = request.acks === 0 || request.acks === 1 || request.acks === -1;
     const responses = request.topicData.map((topicData) => ({
       name: topicData.name,
       partitionResponses: topicData.partitionData.map((p) =>
-        acksValid ? producePartition(topicData.name, p.index, p.records, ctx) : failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS)),
+        !acksValid
+          ? failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS)
+          : ctx.apiVersion < 3
+            ? failed(p.index, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, 'only record batch v2 (Produce v3 and later) is stored')
+            : producePartition(topicData.name, p.index, p.records, ctx)),
     }));
     if (request.acks === 0) return null;
     return { responses, throttleTimeMs: 0 };
