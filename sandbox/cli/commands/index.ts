@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registerDemoCommands } from './demo';
 import { registerSandboxCommands } from './sandbox';
+import { registerReplayCommands } from './replay';
 import { registerSamplesCommands } from './samples';
 
 type Register = (program: Command) => void;
@@ -10,6 +11,7 @@ const groups: Register[] = [
   registerSandboxCommands,
   registerDemoCommands,
   registerSamplesCommands,
+  registerReplayCommands,
 ];
 
 export function registerCommands(program: Command): void {
