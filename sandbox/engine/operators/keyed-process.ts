@@ -1,0 +1,85 @@
+// Keyed state with a time to live: the user's function sees the state of the record's key, may emit
+// records and returns the new state (or mutates it and returns nothing). The state of a key expires
+// once the watermark passes its last update's event time plus the TTL; expiry by event time keeps
+// re-runs deterministic, where processing-time expiry would not be.
+import type { ProcessNode } from '../plan';
+import { Rec } from '../record';
+import { MinHeap } from '../min-heap';
+import type { JobContext, Owner } from './context';
+import { Operator } from './operator';
+
+interface Entry {
+  state: unknown;
+  /** Event time of the last update. */
+  touched: number;
+}
+
+export class ProcessOperator extends Operator {
+  private readonly states = new Map<unknown, Entry>();
+  private readonly expiry = new MinHeap<unknown>();
+  private seq = 0;
+  private readonly pending: unknown[] = [];
+  private readonly collect = (out: unknown): void => {
+    this.pending.push(out);
+  };
+
+  constructor(ctx: JobContext, readonly def: ProcessNode, owner: Owner) {
+    super(ctx, def, owner);
+  }
+
+  push(rec: Rec): void {
+    const c = this.rctx;
+    c.eventTime = rec.ts;
+    c.key = rec.key;
+    const entry = this.states.get(rec.key);
+    this.pending.length = 0;
+    let next: unknown;
+    try {
+      const state = entry === undefined ? this.def.init(rec.key) : entry.state;
+      const returned = this.def.onRecord(state, rec.value, this.collect, c);
+      next = returned === undefined ? state : returned;
+    } catch (error) {
+      this.pending.length = 0;
+      this.fail('process', rec, error);
+      return;
+    }
+    const touched = entry === undefined ? rec.ts : Math.max(entry.touched, rec.ts);
+    this.states.set(rec.key, { state: next, touched });
+    if (this.def.ttl !== null) this.expiry.push(touched + this.def.ttl, this.seq++, rec.key);
+    // Emitted only after the function returned, so a throw half-way emits nothing.
+    for (let i = 0; i < this.pending.length; i++) {
+      this.emit(new Rec(rec.key, this.pending[i], rec.ts, rec.idBase, rec.seq, `${rec.suffix}~${i}`, rec.lin, false));
+    }
+  }
+
+  protected override onWatermark(wm: number): void {
+    const ttl = this.def.ttl;
+    if (ttl === null) return;
+    while (this.expiry.peekTime() <= wm) {
+      const { time, item: key } = this.expiry.pop()!;
+      const entry = this.states.get(key);
+      if (entry !== undefined && entry.touched + ttl === time) this.states.delete(key);
+    }
+  }
+
+  size(): number {
+    return this.states.size;
+  }
+
+  override snapshot(): unknown {
+    return {
+      seq: this.seq,
+      states: [...this.states].map(([k, e]) => [k, e.state, e.touched]),
+      timers: this.expiry.sorted().map((e) => [e.time, e.seq, e.item]),
+    };
+  }
+
+  override restore(state: unknown): void {
+    const s = state as { seq: number; states: [unknown, unknown, number][]; timers: [number, number, unknown][] };
+    this.seq = s.seq;
+    this.states.clear();
+    for (const [k, st, touched] of s.states) this.states.set(k, { state: st, touched });
+    this.expiry.clear();
+    for (const [time, seq, item] of s.timers) this.expiry.push(time, seq, item);
+  }
+}

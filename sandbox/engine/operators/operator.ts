@@ -1,0 +1,113 @@
+// The operator base class. Records are pushed one at a time down a fixed graph; a watermark is pushed
+// after the records it follows. An operator that sends a record to several downstream operators gives
+// each its own copy, because downstream operators may rewrite the record in place.
+import { IDLE, NO_WATERMARK } from '../time';
+import type { PlanNode, RecordContext } from '../plan';
+import type { Rec } from '../record';
+import type { JobContext, Owner } from './context';
+
+export abstract class Operator {
+  readonly outs: Operator[] = [];
+  readonly outPorts: number[] = [];
+  /** The operator's input watermark; never IDLE. */
+  wm = NO_WATERMARK;
+  /** Reused for every call of a user callback, so calling one allocates nothing. */
+  protected readonly rctx: RecordContext = { eventTime: 0, key: undefined };
+
+  constructor(
+    readonly ctx: JobContext,
+    readonly node: PlanNode,
+    readonly owner: Owner,
+  ) {}
+
+  abstract push(rec: Rec, port: number): void;
+
+  /** Single-input default: remember the watermark, let the operator fire timers, forward it. */
+  watermark(wm: number, _port: number): void {
+    if (wm === IDLE) {
+      this.forwardWatermark(IDLE);
+      return;
+    }
+    if (wm <= this.wm) {
+      // A source coming back from idleness re-announces its watermark so downstream joins count it again.
+      this.forwardWatermark(this.wm);
+      return;
+    }
+    this.wm = wm;
+    this.onWatermark(wm);
+    this.forwardWatermark(wm);
+  }
+
+  /** Fires the timers due at `wm`. Stateless operators have none. */
+  protected onWatermark(_wm: number): void {}
+
+  connect(to: Operator, port: number): void {
+    this.outs.push(to);
+    this.outPorts.push(port);
+  }
+
+  protected emit(rec: Rec): void {
+    const outs = this.outs;
+    const n = outs.length;
+    if (n === 1) {
+      outs[0]!.push(rec, this.outPorts[0]!);
+      return;
+    }
+    for (let i = 0; i < n; i++) outs[i]!.push(i === n - 1 ? rec : rec.clone(), this.outPorts[i]!);
+  }
+
+  protected forwardWatermark(wm: number): void {
+    const outs = this.outs;
+    for (let i = 0; i < outs.length; i++) outs[i]!.watermark(wm, this.outPorts[i]!);
+  }
+
+  protected fail(operator: string, rec: Rec, error: unknown): void {
+    this.ctx.deadLetter(this.owner, operator, this.node.definedAt, rec, error);
+  }
+
+  /** The operator's state as a JSON-safe value; stateless operators have none beyond their watermark. */
+  snapshot(): unknown {
+    return null;
+  }
+
+  restore(_state: unknown): void {}
+}
+
+/**
+ * The watermark of an operator with several inputs is the minimum over them, ignoring idle inputs
+ * (IDLE is +Infinity). It never moves backwards: an input returning from idleness with an older
+ * watermark holds further progress back but does not undo what was already claimed.
+ */
+export abstract class MultiInputOperator extends Operator {
+  readonly inputWms: number[];
+  private sentIdle = false;
+
+  constructor(ctx: JobContext, node: PlanNode, owner: Owner, inputs: number) {
+    super(ctx, node, owner);
+    this.inputWms = new Array<number>(inputs).fill(NO_WATERMARK);
+  }
+
+  override watermark(wm: number, port: number): void {
+    this.inputWms[port] = wm;
+    let min = IDLE;
+    for (const w of this.inputWms) if (w < min) min = w;
+    if (min === IDLE) {
+      if (!this.sentIdle) {
+        this.sentIdle = true;
+        this.forwardWatermark(IDLE);
+      }
+      return;
+    }
+    if (min <= this.wm) {
+      if (this.sentIdle) {
+        this.sentIdle = false;
+        this.forwardWatermark(this.wm);
+      }
+      return;
+    }
+    this.sentIdle = false;
+    this.wm = min;
+    this.onWatermark(min);
+    this.forwardWatermark(min);
+  }
+}

@@ -1,0 +1,207 @@
+// The source operator: decodes bronze records, extracts key and event time, tracks the input position
+// and the watermark of every partition. The source watermark is the minimum over the partitions that
+// are not idle, moves per record (so it does not depend on how the runner batches), and never goes back.
+import type { SourceNode } from '../plan';
+import { Rec } from '../record';
+import { IDLE, NO_WATERMARK, loadTime, saveTime, type Clock } from '../time';
+import type { JobContext, Owner } from './context';
+import { Operator } from './operator';
+
+/** A bronze record as the runner hands it over: a Kafka record already fetched, not yet decoded. */
+export interface SourceRecord {
+  readonly offset: number;
+  /** The raw value (Buffer or string, decoded by the source's codec) or an already decoded value. */
+  readonly value: unknown;
+  readonly key?: unknown;
+  /** The Kafka record timestamp in ms, used when the source takes event time from it. */
+  readonly timestamp?: number;
+}
+
+interface PartitionState {
+  readonly idBase: string;
+  /** The highest event time seen; the partition's watermark is this minus the allowed out-of-orderness. */
+  maxTs: number;
+  /** The offset of the next record expected: what a runner resumes from after a restore. */
+  next: number;
+  lastSeen: number;
+  idle: boolean;
+}
+
+export class SourceOperator extends Operator {
+  private readonly parts = new Map<number, PartitionState>();
+  private emitted = NO_WATERMARK;
+  private floor = NO_WATERMARK;
+  private sentIdle = false;
+  private readonly delay: number;
+  private readonly meta = { partition: 0, offset: 0, timestamp: Number.NaN };
+
+  constructor(ctx: JobContext, readonly src: SourceNode, owner: Owner, private readonly clock: Clock) {
+    super(ctx, src, owner);
+    this.delay = src.outOfOrderness;
+  }
+
+  /** The source watermark as last forwarded (NO_WATERMARK before any). */
+  get watermarkValue(): number {
+    return this.sentIdle ? IDLE : this.emitted;
+  }
+
+  /** Declares partitions before their first record, so an assigned but silent partition holds the watermark back until it is idle. */
+  declarePartitions(partitions: readonly number[]): void {
+    for (const p of partitions) this.partition(p);
+    this.update();
+  }
+
+  private partition(partition: number): PartitionState {
+    let p = this.parts.get(partition);
+    if (p === undefined) {
+      p = { idBase: `${this.src.topic}/${partition}/`, maxTs: NO_WATERMARK, next: 0, lastSeen: this.clock.now(), idle: false };
+      this.parts.set(partition, p);
+    }
+    return p;
+  }
+
+  push(): void {
+    throw new Error('records enter a source through ingest()');
+  }
+
+  ingest(partition: number, records: readonly SourceRecord[]): void {
+    const p = this.beginBatch(partition);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      this.one(p, partition, r.offset, r.value, r.key, r.timestamp ?? Number.NaN);
+    }
+  }
+
+  /** The fast entry: decoded values at consecutive offsets, no keys, no timestamps. */
+  ingestValues(partition: number, firstOffset: number, values: readonly unknown[]): void {
+    const p = this.beginBatch(partition);
+    for (let i = 0; i < values.length; i++) this.one(p, partition, firstOffset + i, values[i], undefined, Number.NaN);
+  }
+
+  private beginBatch(partition: number): PartitionState {
+    const p = this.partition(partition);
+    p.lastSeen = this.clock.now();
+    if (p.idle) {
+      p.idle = false;
+      this.ctx.trace?.({ type: 'idle', source: this.src.name, partition, idle: false });
+      this.update();
+    }
+    return p;
+  }
+
+  private one(p: PartitionState, partition: number, offset: number, raw: unknown, rawKey: unknown, timestamp: number): void {
+    const src = this.src;
+    p.next = offset + 1;
+    const rec = new Rec(rawKey, raw, 0, p.idBase, offset, '', null, false);
+    let ts: number;
+    try {
+      if (src.decode !== null) rec.value = src.decode(raw);
+      if (src.eventTime === 'timestamp') {
+        ts = timestamp;
+      } else {
+        const meta = this.meta;
+        meta.partition = partition;
+        meta.offset = offset;
+        meta.timestamp = timestamp;
+        ts = src.eventTime(rec.value, meta);
+      }
+      if (typeof ts !== 'number' || !Number.isFinite(ts)) throw new Error(`event time is ${String(ts)}, not a finite number of ms`);
+      if (src.key !== null) rec.key = src.key(rec.value);
+    } catch (error) {
+      rec.ts = 0;
+      this.fail('source', rec, error);
+      return;
+    }
+    rec.ts = ts;
+    if (this.ctx.trace !== null) {
+      this.ctx.trace({ type: 'ingest', source: src.name, partition, offset, eventTime: ts, watermark: this.emitted === NO_WATERMARK ? null : this.emitted });
+    }
+    this.emit(rec);
+    // The record is judged against the watermark before it; then it may move the watermark on.
+    if (ts > p.maxTs) {
+      p.maxTs = ts;
+      if (ts - this.delay > this.emitted && !p.idle) this.update();
+    }
+  }
+
+  /** Processing time moved: partitions silent for longer than the idleness timeout become idle. */
+  tick(now: number): void {
+    const idleness = this.src.idleness;
+    if (idleness === null) return;
+    let changed = false;
+    for (const [partition, p] of this.parts) {
+      if (!p.idle && now - p.lastSeen >= idleness) {
+        p.idle = true;
+        changed = true;
+        this.ctx.trace?.({ type: 'idle', source: this.src.name, partition, idle: true });
+      }
+    }
+    if (changed) this.update();
+  }
+
+  /** Forces the watermark to at least `wm`: for tests and for the end of a bounded input. */
+  advanceTo(wm: number): void {
+    if (wm > this.floor) this.floor = wm;
+    this.update();
+  }
+
+  private update(): void {
+    let w = IDLE;
+    for (const p of this.parts.values()) {
+      if (!p.idle) {
+        const pw = p.maxTs - this.delay;
+        if (pw < w) w = pw;
+      }
+    }
+    if (this.parts.size === 0) w = NO_WATERMARK;
+    if (w === IDLE) {
+      if (this.floor > this.emitted) w = this.floor;
+    } else if (this.floor > w) {
+      w = this.floor;
+    }
+    if (w === IDLE) {
+      if (!this.sentIdle) {
+        this.sentIdle = true;
+        this.ctx.trace?.({ type: 'watermark', source: this.src.name, watermark: 'idle' });
+        this.forwardWatermark(IDLE);
+      }
+      return;
+    }
+    if (w > this.emitted) {
+      this.emitted = w;
+      this.sentIdle = false;
+      this.ctx.trace?.({ type: 'watermark', source: this.src.name, watermark: w });
+      this.forwardWatermark(w);
+    } else if (this.sentIdle) {
+      this.sentIdle = false;
+      this.forwardWatermark(this.emitted);
+    }
+  }
+
+  /** The next offset to read per partition: the input positions a checkpoint records. */
+  positions(): Record<number, number> {
+    const out: Record<number, number> = {};
+    for (const [partition, p] of [...this.parts].sort((a, b) => a[0] - b[0])) out[partition] = p.next;
+    return out;
+  }
+
+  override snapshot(): unknown {
+    return {
+      emitted: saveTime(this.emitted),
+      floor: saveTime(this.floor),
+      sentIdle: this.sentIdle,
+      partitions: [...this.parts].map(([partition, p]) => [partition, saveTime(p.maxTs), p.next, p.lastSeen, p.idle]),
+    };
+  }
+
+  override restore(state: unknown): void {
+    const s = state as { emitted: unknown; floor: unknown; sentIdle: boolean; partitions: [number, unknown, number, number, boolean][] };
+    this.emitted = loadTime(s.emitted);
+    this.floor = loadTime(s.floor);
+    this.sentIdle = s.sentIdle;
+    this.parts.clear();
+    for (const [partition, maxTs, next, lastSeen, idle] of s.partitions) {
+      this.parts.set(partition, { idBase: `${this.src.topic}/${partition}/`, maxTs: loadTime(maxTs), next, lastSeen, idle });
+    }
+  }
+}
