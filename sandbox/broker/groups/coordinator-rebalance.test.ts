@@ -101,12 +101,13 @@ test('a join during CompletingRebalance answers waiting followers REBALANCE_IN_P
   const { clock, coordinator } = makeCoordinator();
   const pending = ['a', 'b'].map((clientId) => coordinator.join(joinRequest({ clientId })));
   clock.advance(200);
-  const [a, b] = [await settled(pending[0] as Promise<never>), await settled(pending[1] as Promise<never>)] as const;
-  const followerSync = coordinator.sync({ groupId: 'g', memberId: (b as { memberId: string }).memberId, generationId: 1, assignments: [] });
+  const [a, b] = await Promise.all(pending.map(settled));
+  assert.ok(a && b);
+  const followerSync = coordinator.sync({ groupId: 'g', memberId: b.memberId, generationId: 1, assignments: [] });
   assert.equal(await peek(followerSync), 'pending');
   const joinC = coordinator.join(joinRequest({ clientId: 'c' }));
   assert.equal((await settled(followerSync)).errorCode, ErrorCode.REBALANCE_IN_PROGRESS);
-  const leaderSync = await settled(coordinator.sync({ groupId: 'g', memberId: (a as { memberId: string }).memberId, generationId: 1, assignments: [] }));
+  const leaderSync = await settled(coordinator.sync({ groupId: 'g', memberId: a.memberId, generationId: 1, assignments: [] }));
   assert.equal(leaderSync.errorCode, ErrorCode.REBALANCE_IN_PROGRESS, 'the leader learns too and rejoins');
   assert.equal(await peek(joinC), 'pending');
 });

@@ -14,10 +14,13 @@ export interface Scheduler {
  * The wall-clock scheduler for the running broker. Timers are unref'd because a group's session
  * deadline is no reason to keep a process alive; `GroupCoordinator.close()` cancels them anyway.
  */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const realScheduler: Scheduler = {
   now: () => Date.now(),
   setTimer(ms, fn) {
-    const handle = setTimeout(fn, Math.max(0, ms));
+    // Node fires delays beyond 2^31-1 ms at once; clients may send rebalance timeouts as large as Integer.MAX_VALUE.
+    const handle = setTimeout(fn, Math.min(Math.max(0, ms), MAX_TIMER_MS));
     handle.unref();
     return () => clearTimeout(handle);
   },
