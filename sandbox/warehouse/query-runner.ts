@@ -1,0 +1,142 @@
+/**
+ * Runs SQL from the inspector and the CLI while ingest continues. Queries use their own
+ * connections, never the ingest one: DuckDB gives each connection a snapshot, so a long query
+ * neither blocks appends nor sees half a batch. Each query has a timeout, enforced with DuckDB's
+ * interrupt, and a row limit, enforced by streaming the result and stopping once the limit is
+ * passed, so a huge result is never materialized.
+ */
+import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBResult, Json } from '@duckdb/node-api';
+import { StatementType } from '@duckdb/node-api';
+import { jsonSafeConverter } from './json-values';
+import { QueryError, queryErrorFrom } from './query-error';
+
+export interface QueryOptions {
+  /**
+   * How long the query may run before it is interrupted; 0 means no limit.
+   * @default 30000
+   */
+  timeoutMs?: number;
+  /**
+   * The most rows returned; more make `truncated` true.
+   * @default 10000
+   * @example { rowLimit: 100 }
+   */
+  rowLimit?: number;
+  /**
+   * Allow statements other than SELECT and EXPLAIN (DDL, DML, SET, ATTACH, COPY ...). The inspector
+   * leaves this off so a query can never change the warehouse under the materializer.
+   * @default false
+   */
+  allowWrites?: boolean;
+}
+
+export interface QueryColumn {
+  name: string;
+  /** DuckDB's name for the type, e.g. `BIGINT`, `STRUCT(t VARCHAR, p INTEGER, o BIGINT)[]`. */
+  type: string;
+}
+
+export interface QueryResult {
+  columns: QueryColumn[];
+  rows: Json[][];
+  /** True when the result had more rows than the limit. */
+  truncated: boolean;
+  elapsedMs: number;
+}
+
+const readOnlyTypes = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
+
+export class QueryRunner {
+  private readonly idle: DuckDBConnection[] = [];
+  private created = 0;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    /**
+     * Idle connections kept for reuse.
+     * @default 2
+     */
+    private readonly maxIdle = 2,
+  ) {}
+
+  /** Connections opened so far; tests use it to see that an interrupted connection is reused. */
+  get connectionsCreated(): number {
+    return this.created;
+  }
+
+  async query(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const rowLimit = options.rowLimit ?? 10_000;
+    const started = performance.now();
+    const connection = this.idle.pop() ?? (this.created++, await this.instance.connect());
+    let timedOut = false;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            connection.interrupt();
+          }, timeoutMs)
+        : undefined;
+    try {
+      const result = await this.execute(connection, sql, options.allowWrites ?? false);
+      const columns = result.columnNames().map((name, i) => {
+        // JSON is an alias of VARCHAR; the alias is what tells the grid the text is JSON.
+        const type = result.columnType(i);
+        return { name, type: type.alias ?? type.toString() };
+      });
+      const rows: Json[][] = [];
+      let truncated = false;
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (chunk === null || chunk.rowCount === 0) break;
+        const converted = chunk.convertRows(jsonSafeConverter) as Json[][];
+        for (const row of converted) {
+          if (rows.length === rowLimit) {
+            truncated = true;
+            break;
+          }
+          rows.push(row);
+        }
+        if (truncated) break;
+      }
+      return { columns, rows, truncated, elapsedMs: performance.now() - started };
+    } catch (error) {
+      if (timedOut) throw new QueryError(`Query timed out after ${timeoutMs} ms and was interrupted`, 'timeout');
+      throw queryErrorFrom(error, sql);
+    } finally {
+      clearTimeout(timer);
+      if (this.idle.length < this.maxIdle) this.idle.push(connection);
+      else connection.closeSync();
+    }
+  }
+
+  /**
+   * Read-only text is prepared whole before anything runs, so a refused statement anywhere stops
+   * it all. With writes allowed, each statement is prepared only after the previous one ran, since a
+   * later statement may read a table an earlier one created. Returns the last result, streaming.
+   */
+  private async execute(connection: DuckDBConnection, sql: string, allowWrites: boolean): Promise<DuckDBResult> {
+    const extracted = await connection.extractStatements(sql);
+    if (extracted.count === 0) throw new QueryError('The SQL has no statement to run', 'empty');
+    const prepared: DuckDBPreparedStatement[] = [];
+    for (let i = 0; i < extracted.count; i++) {
+      const statement = await extracted.prepare(i);
+      if (allowWrites) {
+        if (i === extracted.count - 1) return statement.stream();
+        await statement.run();
+        continue;
+      }
+      if (!readOnlyTypes.has(statement.statementType)) {
+        const name = StatementType[statement.statementType] ?? String(statement.statementType);
+        throw new QueryError(`Only SELECT and EXPLAIN statements may run here; statement ${i + 1} is ${name}`, 'read-only');
+      }
+      prepared.push(statement);
+    }
+    for (const statement of prepared.slice(0, -1)) await statement.run();
+    return (prepared[prepared.length - 1] as DuckDBPreparedStatement).stream();
+  }
+
+  close(): void {
+    for (const connection of this.idle.splice(0)) connection.closeSync();
+  }
+}
