@@ -240,14 +240,17 @@ export class PartitionLog {
     let size = 0;
     if (fetchOffset >= limit) return { errorCode: LogErrorCode.none, chunks, size };
     let i = this.segmentIndexFor(fetchOffset);
-    let position = -1;
+    let found = null;
     for (; i < this.segments.length; i++) {
-      position = this.segments[i]!.positionOf(fetchOffset);
-      if (position >= 0) break;
+      found = this.segments[i]!.locate(fetchOffset);
+      if (found) break;
     }
+    if (!found) return { errorCode: LogErrorCode.none, chunks, size };
+    let position = found.position;
     let budget = maxBytes;
-    while (i < this.segments.length && position >= 0) {
-      const slice = this.segments[i]!.readSlice(position, budget, limit, chunks.length === 0);
+    while (i < this.segments.length) {
+      const first = chunks.length === 0;
+      const slice = this.segments[i]!.readSlice(position, budget, limit, first, first ? found.size : 0);
       if (slice.bytes.length > 0) {
         chunks.push(slice.bytes);
         size += slice.bytes.length;

@@ -17,6 +17,12 @@ export interface SegmentSlice {
   reachedEnd: boolean;
 }
 
+/** Where a batch sits in its segment file. */
+export interface BatchLocation {
+  position: number;
+  size: number;
+}
+
 /** How many header bytes a seek reads at once: an index interval plus a header fits most seeks. */
 const SEEK_WINDOW = 16 * 1024;
 
@@ -116,13 +122,18 @@ export class Segment {
     }
   }
 
-  /**
-   * The file position of the batch containing `offset`, or -1 when the segment holds no batch at or
-   * after it. Starts at the nearest index entry and walks batch headers from there, reading them
-   * in windows rather than one read per header.
-   */
+  /** The file position of the batch containing `offset`, or -1 (see `locate`). */
   positionOf(offset: number): number {
-    if (offset >= this.nextOffset) return -1;
+    return this.locate(offset)?.position ?? -1;
+  }
+
+  /**
+   * The batch containing `offset` (its file position and size), or null when the segment holds no
+   * batch at or after it. Starts at the nearest index entry and walks batch headers from there,
+   * reading them in windows rather than one read per header.
+   */
+  locate(offset: number): BatchLocation | null {
+    if (offset >= this.nextOffset) return null;
     const entry = this.offsetIndex.floor(offset - this.baseOffset);
     let position = entry >= 0 ? this.offsetIndex.positionAt(entry) : 0;
     let window: Buffer | undefined;
@@ -136,11 +147,12 @@ export class Segment {
         this.readExactly(window, 0, windowLength, position);
       }
       const at = position - windowStart;
+      const size = readInt32(window, at + BatchField.batchLength) + BATCH_LOG_OVERHEAD;
       const lastOffset = readInt64(window, at + BatchField.baseOffset) + readInt32(window, at + BatchField.lastOffsetDelta);
-      if (lastOffset >= offset) return position;
-      position += readInt32(window, at + BatchField.batchLength) + BATCH_LOG_OVERHEAD;
+      if (lastOffset >= offset) return { position, size };
+      position += size;
     }
-    return -1;
+    return null;
   }
 
   /**
@@ -150,9 +162,11 @@ export class Segment {
    * when it is the one batch that must be returned), so the buffer never holds more than one
    * unused partial batch.
    */
-  readSlice(position: number, maxBytes: number, upTo: number, mustReturnOne: boolean): SegmentSlice {
+  readSlice(position: number, maxBytes: number, upTo: number, mustReturnOne: boolean, firstBatchSize = 0): SegmentSlice {
     const available = this.size - position;
-    const length = Math.min(available, Math.max(maxBytes, 0));
+    // When the first batch alone exceeds the budget, reading the budget first would be wasted:
+    // go straight to reading that one batch.
+    const length = mustReturnOne && firstBatchSize > maxBytes ? 0 : Math.min(available, Math.max(maxBytes, 0));
     const buf = Buffer.allocUnsafe(Math.max(length, BATCH_HEADER_SIZE));
     if (length > 0) this.readExactly(buf, 0, length, position);
     let end = 0;
@@ -166,12 +180,15 @@ export class Segment {
     }
     if (end > 0) return { bytes: buf.subarray(0, end), nextOffset, reachedEnd: position + end === this.size };
     if (!mustReturnOne || available < BATCH_HEADER_SIZE) return { bytes: buf.subarray(0, 0), nextOffset: -1, reachedEnd: available === 0 };
-    if (length < BATCH_HEADER_SIZE) this.readExactly(buf, 0, BATCH_HEADER_SIZE, position);
-    const lastOffset = readInt64(buf, BatchField.baseOffset) + readInt32(buf, BatchField.lastOffsetDelta);
-    if (lastOffset >= upTo) return { bytes: buf.subarray(0, 0), nextOffset: -1, reachedEnd: false };
-    const batchSize = readInt32(buf, BatchField.batchLength) + BATCH_LOG_OVERHEAD;
+    let batchSize = firstBatchSize;
+    if (batchSize === 0) {
+      if (length < BATCH_HEADER_SIZE) this.readExactly(buf, 0, BATCH_HEADER_SIZE, position);
+      batchSize = readInt32(buf, BatchField.batchLength) + BATCH_LOG_OVERHEAD;
+    }
     const whole = Buffer.allocUnsafe(batchSize);
     this.readExactly(whole, 0, batchSize, position);
+    const lastOffset = readInt64(whole, BatchField.baseOffset) + readInt32(whole, BatchField.lastOffsetDelta);
+    if (lastOffset >= upTo) return { bytes: whole.subarray(0, 0), nextOffset: -1, reachedEnd: false };
     return { bytes: whole, nextOffset: lastOffset + 1, reachedEnd: position + batchSize === this.size };
   }
 
