@@ -9,6 +9,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBR
 import { StatementType } from '@duckdb/node-api';
 import { jsonSafeConverter } from './json-values';
 import { QueryError, queryErrorFrom } from './query-error';
+import { statementSpans } from './statement-spans';
 
 export interface QueryOptions {
   /**
@@ -116,11 +117,12 @@ export class QueryRunner {
    * later statement may read a table an earlier one created. Returns the last result, streaming.
    */
   private async execute(connection: DuckDBConnection, sql: string, allowWrites: boolean): Promise<DuckDBResult> {
+    // Checked here because DuckDB's statement splitter fails on empty text without saying why.
+    if (statementSpans(sql).length === 0) throw new QueryError('The SQL has no statement to run', 'empty');
     const extracted = await connection.extractStatements(sql);
-    if (extracted.count === 0) throw new QueryError('The SQL has no statement to run', 'empty');
     const prepared: DuckDBPreparedStatement[] = [];
     for (let i = 0; i < extracted.count; i++) {
-      const statement = await extracted.prepare(i);
+      const statement = await this.prepare(connection, sql, i, extracted.count, () => extracted.prepare(i));
       if (allowWrites) {
         if (i === extracted.count - 1) return statement.stream();
         await statement.run();
@@ -134,6 +136,31 @@ export class QueryRunner {
     }
     for (const statement of prepared.slice(0, -1)) await statement.run();
     return (prepared[prepared.length - 1] as DuckDBPreparedStatement).stream();
+  }
+
+  /**
+   * Prepares statement `index`. DuckDB marks error positions only within the first statement, so a
+   * later statement that fails is prepared again from its own text, which yields the marked error,
+   * and the position is shifted by where the statement starts.
+   */
+  private async prepare(
+    connection: DuckDBConnection,
+    sql: string,
+    index: number,
+    count: number,
+    prepareExtracted: () => Promise<DuckDBPreparedStatement>,
+  ): Promise<DuckDBPreparedStatement> {
+    try {
+      return await prepareExtracted();
+    } catch (error) {
+      const span = count > 1 ? statementSpans(sql)[index] : undefined;
+      if (span === undefined || span.start === 0) throw queryErrorFrom(error, sql);
+      const alone = await connection.prepare(sql.slice(span.start, span.end)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      throw queryErrorFrom(alone ?? error, sql, span.start, span.end);
+    }
   }
 
   close(): void {
