@@ -260,3 +260,22 @@ test('reads from a large log seek through the index instead of scanning', async 
   assert.ok(perRead < 1, `a seek took ${perRead.toFixed(3)} ms`);
   await log.close();
 });
+
+test('timestamp lookups narrow to the record inside a batch, except in codecs the broker cannot open', async () => {
+  const log = await PartitionLog.open(tempDir('record-timestamps'));
+  const rec = (timestamp: number) => ({ key: null, value: Buffer.from(String(timestamp)), timestamp });
+  appended(log.append(encodeRecordBatch({ records: [rec(100), rec(300), rec(200)] }))); // 0-2
+  appended(log.append(encodeRecordBatch({ compression: Compression.gzip, records: [rec(50), rec(400), rec(400)] }))); // 3-5
+  assert.deepEqual(log.offsetForTimestamp(250), { offset: 1, timestamp: 300 });
+  assert.deepEqual(log.offsetForTimestamp(301), { offset: 4, timestamp: 400 }, 'gzip batches are opened');
+  assert.deepEqual(log.latestTimestampOffset, { offset: 4, timestamp: 400 });
+  // A batch claiming snappy (codec 2) with an opaque payload is stored untouched and answered at
+  // batch granularity.
+  const opaque = encodeRecordBatch({ records: [rec(10), rec(900)] });
+  opaque.writeInt16BE(Compression.snappy, 21);
+  opaque.writeUInt32BE(crc32c(opaque.subarray(21)), 17);
+  appended(log.append(opaque)); // 6-7
+  assert.deepEqual(log.offsetForTimestamp(500), { offset: 6, timestamp: 900 });
+  assert.deepEqual(log.latestTimestampOffset, { offset: 6, timestamp: 900 });
+  await log.close();
+});

@@ -4,9 +4,14 @@
 // holds the sparse indexes, producer state and transaction lists, never the data.
 import path from 'node:path';
 import {
+  BATCH_HEADER_SIZE,
+  BATCH_LOG_OVERHEAD,
+  Compression,
   CorruptRecordError,
   RecordErrorCode,
   controlType,
+  decodeRecords,
+  readBatchHeader,
   setBaseOffset,
   setLogAppendTime,
   setPartitionLeaderEpoch,
@@ -264,9 +269,12 @@ export class PartitionLog {
   }
 
   /**
-   * The earliest batch whose maxTimestamp is >= `timestamp`: its base offset (or the log start, if
-   * later) and that maxTimestamp. Null when no batch is that recent. Batch granularity, because
-   * compressed batches are never opened: a consumer starting there may see a few earlier records.
+   * The earliest offset whose timestamp is >= `timestamp`, and that timestamp; null when no record
+   * is that recent. The time index (keyed by the running maximum, since producer timestamps are not
+   * monotonic) finds the first batch whose maxTimestamp is >= `timestamp`; inside it, the first
+   * such record is found when the batch can be opened (uncompressed or gzip). For other codecs the
+   * answer is the batch's base offset and maxTimestamp: a consumer starting there sees a few
+   * earlier records first, because the broker never decompresses those codecs.
    */
   offsetForTimestamp(timestamp: number): TimestampOffset | null {
     this.assertOpen();
@@ -276,25 +284,43 @@ export class PartitionLog {
       const from = Math.max(entry >= 0 ? segment.baseOffset + segment.timeIndex.relativeOffsetAt(entry) : segment.baseOffset, this.startOffset);
       const position = segment.positionOf(from);
       if (position < 0) continue;
-      let found: TimestampOffset | null = null;
-      scanHeaders(this.fs, segment.fd, position, segment.size, () => false, (_pos, h) => {
+      let found: { position: number; header: BatchHeader } | null = null;
+      scanHeaders(this.fs, segment.fd, position, segment.size, () => false, (pos, h) => {
         if (h.maxTimestamp < timestamp || h.baseOffset + h.lastOffsetDelta < this.startOffset) return false;
-        found = { offset: Math.max(h.baseOffset, this.startOffset), timestamp: h.maxTimestamp };
+        found = { position: pos, header: h };
         return true;
       });
-      if (found) return found;
+      if (found) return this.firstRecordAtOrAfter(segment, found, timestamp);
     }
     return null;
   }
 
-  /** The batch holding the largest timestamp (ListOffsets -3): its base offset and that timestamp. */
+  /** The record with the largest timestamp (ListOffsets -3), the first one if several share it. */
   get latestTimestampOffset(): TimestampOffset | null {
-    let best: TimestampOffset | null = null;
+    let best: Segment | null = null;
     for (const s of this.segments) {
       if (s.offsetOfMaxTimestamp < 0 || s.nextOffset <= this.startOffset) continue;
-      if (!best || s.maxTimestamp > best.timestamp) best = { offset: Math.max(s.offsetOfMaxTimestamp, this.startOffset), timestamp: s.maxTimestamp };
+      if (!best || s.maxTimestamp > best.maxTimestamp) best = s;
     }
-    return best;
+    if (!best) return null;
+    const location = best.locate(Math.max(best.offsetOfMaxTimestamp, this.startOffset));
+    if (!location) return null;
+    const head = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
+    best.readExactly(head, 0, BATCH_HEADER_SIZE, location.position);
+    return this.firstRecordAtOrAfter(best, { position: location.position, header: readBatchHeader(head, 0) }, best.maxTimestamp);
+  }
+
+  /** Narrows a batch found by its maxTimestamp to its first record at or after `timestamp`. */
+  private firstRecordAtOrAfter(segment: Segment, batch: { position: number; header: BatchHeader }, timestamp: number): TimestampOffset {
+    const h = batch.header;
+    const fallback = { offset: Math.max(h.baseOffset, this.startOffset), timestamp: h.maxTimestamp };
+    if (h.compression !== Compression.none && h.compression !== Compression.gzip) return fallback;
+    const bytes = Buffer.allocUnsafe(h.batchLength + BATCH_LOG_OVERHEAD);
+    segment.readExactly(bytes, 0, bytes.length, batch.position);
+    for (const record of decodeRecords(bytes)) {
+      if (record.timestamp >= timestamp && record.offset >= this.startOffset) return { offset: record.offset, timestamp: record.timestamp };
+    }
+    return fallback;
   }
 
   /** Aborted transactions overlapping `[fromOffset, toOffset)`, for read_committed fetches. */

@@ -25,6 +25,8 @@ export interface BatchLocation {
 
 /** How many header bytes a seek reads at once: an index interval plus a header fits most seeks. */
 const SEEK_WINDOW = 16 * 1024;
+/** Shared by every seek: the log is synchronous, so no two seeks ever use it at once. */
+const seekWindow = Buffer.allocUnsafe(SEEK_WINDOW);
 
 export class Segment {
   size = 0;
@@ -35,6 +37,13 @@ export class Segment {
   offsetIndex = new OffsetIndex();
   timeIndex = new TimeIndex();
   private bytesSinceIndexEntry = 0;
+  /**
+   * Where the newest batch starts, and where the last read ended: consumers at the head ask for
+   * the newest batch, and consumers catching up ask for the offset right after their previous
+   * read, so both seeks are answered without touching the index or the file.
+   */
+  private newestBatch = { baseOffset: -1, position: -1 };
+  private readEnd = { offset: -1, position: -1 };
 
   constructor(
     private readonly fs: LogFileSystem,
@@ -82,6 +91,7 @@ export class Segment {
       this.bytesSinceIndexEntry = 0;
     }
     this.bytesSinceIndexEntry += size;
+    this.newestBatch = { baseOffset, position };
     this.size = position + size;
     this.nextOffset = lastOffset + 1;
   }
@@ -134,14 +144,17 @@ export class Segment {
    */
   locate(offset: number): BatchLocation | null {
     if (offset >= this.nextOffset) return null;
+    if (this.newestBatch.baseOffset >= 0 && offset >= this.newestBatch.baseOffset) {
+      return { position: this.newestBatch.position, size: this.size - this.newestBatch.position };
+    }
+    if (offset === this.readEnd.offset) return { position: this.readEnd.position, size: 0 };
     const entry = this.offsetIndex.floor(offset - this.baseOffset);
     let position = entry >= 0 ? this.offsetIndex.positionAt(entry) : 0;
-    let window: Buffer | undefined;
+    const window = seekWindow;
     let windowStart = 0;
     let windowLength = 0;
     while (position < this.size) {
-      if (!window || position < windowStart || position + BATCH_HEADER_SIZE > windowStart + windowLength) {
-        window ??= Buffer.allocUnsafe(SEEK_WINDOW);
+      if (windowLength === 0 || position < windowStart || position + BATCH_HEADER_SIZE > windowStart + windowLength) {
         windowStart = position;
         windowLength = Math.min(SEEK_WINDOW, this.size - position);
         this.readExactly(window, 0, windowLength, position);
@@ -178,7 +191,10 @@ export class Segment {
       end += batchSize;
       nextOffset = lastOffset + 1;
     }
-    if (end > 0) return { bytes: buf.subarray(0, end), nextOffset, reachedEnd: position + end === this.size };
+    if (end > 0) {
+      this.readEnd = { offset: nextOffset, position: position + end };
+      return { bytes: buf.subarray(0, end), nextOffset, reachedEnd: position + end === this.size };
+    }
     if (!mustReturnOne || available < BATCH_HEADER_SIZE) return { bytes: buf.subarray(0, 0), nextOffset: -1, reachedEnd: available === 0 };
     let batchSize = firstBatchSize;
     if (batchSize === 0) {
@@ -189,6 +205,7 @@ export class Segment {
     this.readExactly(whole, 0, batchSize, position);
     const lastOffset = readInt64(whole, BatchField.baseOffset) + readInt32(whole, BatchField.lastOffsetDelta);
     if (lastOffset >= upTo) return { bytes: whole.subarray(0, 0), nextOffset: -1, reachedEnd: false };
+    this.readEnd = { offset: lastOffset + 1, position: position + batchSize };
     return { bytes: whole, nextOffset: lastOffset + 1, reachedEnd: position + batchSize === this.size };
   }
 
