@@ -16,6 +16,7 @@ export class PipelineFailure extends Error {
 // Frames inside the engine or the authoring API are never the user's code. Node's own frames
 // (node:internal, native functions such as JSON.parse) carry no file:line:column and are skipped.
 const INTERNAL = /[\\/]sandbox[\\/](?:engine|pipeline[\\/]authoring)[\\/]|node:internal|node_modules[\\/]tsx[\\/]/;
+const USER_IN_INTERNAL = /\.test\.ts$|[\\/]testdata[\\/]/;
 const FRAME = /\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?\s*$/;
 
 /**
@@ -28,7 +29,8 @@ export function userLocation(stack: string | undefined): string | null {
     const trimmed = line.trim();
     if (!trimmed.startsWith('at ')) continue;
     const m = FRAME.exec(trimmed);
-    if (!m || INTERNAL.test(m[1]!)) continue;
+    // Tests and test fixtures beside the engine's code are user code as far as a report is concerned.
+    if (!m || (INTERNAL.test(m[1]!) && !USER_IN_INTERNAL.test(m[1]!))) continue;
     return `${m[1]!}:${m[2]!}:${m[3]!}`;
   }
   return null;

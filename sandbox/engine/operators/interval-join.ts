@@ -74,7 +74,7 @@ export class IntervalJoinOperator extends MultiInputOperator {
       addLineage(lin, l, this.ctx.maxPositions);
       addLineage(lin, r, this.ctx.maxPositions);
     }
-    this.emit(new Rec(key, value, Math.max(l.ts, r.ts), `${l.id()}+${r.id()}`, 0, '', lin, false));
+    this.emit(new Rec(key, value, Math.max(l.ts, r.ts), `${l.id()}+${r.idBase}`, r.seq, r.suffix, lin, false));
   }
 
   private late(rec: Rec, port: number): void {

@@ -1,6 +1,6 @@
 // Keyed state with a time to live: the user's function sees the state of the record's key, may emit
 // records and returns the new state (or mutates it and returns nothing). The state of a key expires
-// once the watermark passes its last update's event time plus the TTL; expiry by event time keeps
+// once the watermark reaches its last update's event time plus the TTL; expiry by event time keeps
 // re-runs deterministic, where processing-time expiry would not be.
 import type { ProcessNode } from '../plan';
 import { Rec } from '../record';

@@ -115,8 +115,11 @@ export class TemporalJoinOperator extends MultiInputOperator {
       addLineage(lin, l, this.ctx.maxPositions);
       if (match !== undefined) addLineage(lin, match.rec, this.ctx.maxPositions);
     }
-    const id = match === undefined ? `${l.id()}+none` : `${l.id()}+${match.rec.id()}`;
-    this.emit(new Rec(key, value, l.ts, id, 0, '', lin, false));
+    // The id names the left record and the table version it saw: `orders/0/7+customers/0/3`.
+    const out = match === undefined
+      ? new Rec(key, value, l.ts, l.idBase, l.seq, `${l.suffix}+none`, lin, false)
+      : new Rec(key, value, l.ts, `${l.id()}+${match.rec.idBase}`, match.rec.seq, match.rec.suffix, lin, false);
+    this.emit(out);
   }
 
   /** Keeps the newest version at or below the watermark (still visible to waiting records) and all newer ones. */
