@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FaultyFileSystem, SimulatedCrash } from './faulty-file-system';
+import { FaultyFileSystem } from './faulty-file-system';
 import { nodeFileSystem } from './node-file-system';
 import { PartitionLog, type AppendResult } from './partition-log';
 import { batchesOf, makeBatch, recordOffsets, recordValues, tempDir } from './log-test-helpers';
@@ -89,7 +89,7 @@ test('a flipped byte in the last batch cuts that batch, except in the leader epo
 test('a crash at any byte of an append loses only the unacknowledged batch, including crashes during a roll', async () => {
   // Each run crashes the simulated process after a different number of bytes; every batch whose
   // append returned before the crash must be there after recovery, and nothing else.
-  let crashesOutsideData = 0;
+  let crashesInRoll = 0;
   for (let crashAfter = 0; crashAfter < 2600; crashAfter += 37) {
     const dir = tempDir('crash');
     const faulty = new FaultyFileSystem(nodeFileSystem);
@@ -97,16 +97,14 @@ test('a crash at any byte of an append loses only the unacknowledged batch, incl
     faulty.inject({ crashAfterBytes: crashAfter });
     let acknowledged = 0;
     for (let id = 0; id < 60 && !faulty.hasCrashed; id++) {
-      let result: AppendResult | undefined;
-      try {
-        result = log.append(makeBatch(id, 2));
-      } catch (error) {
-        // Only a roll (index files, snapshot) writes outside the data write's error handling.
-        assert.ok(error instanceof SimulatedCrash, String(error));
-        crashesOutsideData++;
+      const result = log.append(makeBatch(id, 2));
+      if (result.kind === 'appended') {
+        acknowledged++;
+        continue;
       }
-      if (result?.kind === 'appended') acknowledged++;
-      else assert.ok(faulty.hasCrashed, `append failed without a crash: ${JSON.stringify(result)}`);
+      assert.ok(faulty.hasCrashed, `append failed without a crash: ${JSON.stringify(result)}`);
+      assert.equal(result.kind === 'error' && result.errorCode, 56);
+      if (result.kind === 'error' && /segment roll failed/.test(result.message)) crashesInRoll++;
     }
     assert.ok(faulty.hasCrashed, `no crash after ${crashAfter} bytes`);
     faulty.releaseAll();
@@ -118,7 +116,7 @@ test('a crash at any byte of an append loses only the unacknowledged batch, incl
     assert.equal(readdirSync(dir).some((n) => n.endsWith('.tmp')), false, 'temporary files are cleared');
     await recovered.close();
   }
-  assert.ok(crashesOutsideData > 0, 'some crashes hit a segment roll');
+  assert.ok(crashesInRoll > 0, 'some crashes hit a segment roll');
 });
 
 test('a failed write is undone so the producer can retry', async () => {
@@ -134,6 +132,21 @@ test('a failed write is undone so the producer can retry', async () => {
   faulty.inject({});
   const retried = log.append(makeBatch(1, 2));
   assert.equal(retried.kind === 'appended' && retried.baseOffset, 2);
+  assert.deepEqual(recordOffsets(log.read(0, 1 << 20).chunks), [0, 1, 2, 3]);
+  await log.close();
+});
+
+test('a failed segment roll leaves the old segment active and the next append rolls', async () => {
+  const faulty = new FaultyFileSystem(nodeFileSystem);
+  const log = await PartitionLog.open(tempDir('roll-fail'), { segmentBytes: 150 }, faulty);
+  assertAppended(log.append(makeBatch(0, 2)));
+  faulty.inject({ failWritesWith: 'ENOSPC' });
+  const failed = log.append(makeBatch(1, 2));
+  assert.equal(failed.kind === 'error' && failed.message.includes('segment roll failed'), true, JSON.stringify(failed));
+  assert.equal(log.segmentCount, 1);
+  faulty.inject({});
+  assertAppended(log.append(makeBatch(1, 2)));
+  assert.equal(log.segmentCount, 2);
   assert.deepEqual(recordOffsets(log.read(0, 1 << 20).chunks), [0, 1, 2, 3]);
   await log.close();
 });

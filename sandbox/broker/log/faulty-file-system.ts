@@ -11,7 +11,7 @@ export class SimulatedCrash extends Error {
 export interface FaultPlan {
   /** Crash once this many more bytes have been written through `write` or `writeFile`. */
   crashAfterBytes?: number;
-  /** Fail the next `write` calls with this errno code (e.g. 'ENOSPC'), writing nothing. */
+  /** Fail `write` and `writeFile` with this errno code (e.g. 'ENOSPC'), writing nothing. */
   failWritesWith?: string;
   /** Fail `fsync` with this errno code. */
   failFsyncWith?: string;
@@ -129,6 +129,7 @@ export class FaultyFileSystem implements LogFileSystem {
   }
   writeFile(path: string, data: Uint8Array): void {
     this.alive();
+    if (this.plan.failWritesWith) throw errnoError(this.plan.failWritesWith, `writeFile ${path}`);
     const allowed = this.allowance(data.length);
     if (allowed >= 0) {
       this.crashed = true;

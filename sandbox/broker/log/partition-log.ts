@@ -208,7 +208,15 @@ export class PartitionLog {
     const baseOffset = this.highWatermark;
     const lastOffset = offset - 1;
 
-    if (this.shouldRoll(records.length, lastOffset, nowMs)) this.roll(nowMs);
+    if (this.shouldRoll(records.length, lastOffset, nowMs)) {
+      try {
+        this.roll(nowMs);
+      } catch (error) {
+        // A roll that fails before the new segment exists leaves the old one active, which stays
+        // correct (only larger than segment.bytes); the producer gets a retriable storage error.
+        return { kind: 'error', errorCode: LogErrorCode.kafkaStorageError, message: `segment roll failed: ${(error as Error).message}` };
+      }
+    }
     const segment = this.active;
     if (segment.size === 0) segment.createdAtMs = nowMs;
     const position = segment.size;
