@@ -77,13 +77,13 @@ export class ProducerStateTable {
       if (b.firstSeq === firstSeq && b.lastSeq === lastSeq) return { kind: 'duplicate', baseOffset: b.baseOffset };
     }
     const last = entry.batches[entry.batches.length - 1];
-    // An entry with no batches was created by a transaction marker alone: like an unknown
-    // producer, its next batch may carry any sequence.
-    if (!last || followsOn(last.lastSeq, firstSeq)) return { kind: 'ok' };
+    // An entry with no batches comes from a marker that bumped the epoch (an abort after a fence):
+    // the producer starts that epoch over, so at sequence 0, as Kafka requires.
+    if (last ? followsOn(last.lastSeq, firstSeq) : firstSeq === 0) return { kind: 'ok' };
     return {
       kind: 'error',
       errorCode: ProducerErrorCode.outOfOrderSequenceNumber,
-      message: `sequence ${firstSeq} does not follow ${last.lastSeq} (epoch ${epoch})`,
+      message: last ? `sequence ${firstSeq} does not follow ${last.lastSeq} (epoch ${epoch})` : `epoch ${epoch} must start at sequence 0, not ${firstSeq}`,
     };
   }
 

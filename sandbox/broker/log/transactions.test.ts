@@ -63,6 +63,9 @@ test('a marker from an older epoch is fenced', async () => {
   assert.equal(log.lastStableOffset, 0);
   assert.equal(log.append(marker(30, 'commit', 3)).kind, 'appended', 'a marker may bump the epoch, as Kafka does when aborting on a fence');
   assert.equal(log.producerState(30)?.epoch, 3);
+  const next = (seq: number) => makeBatch(seq, 2, { producerId: 30, producerEpoch: 3, baseSequence: seq, isTransactional: true });
+  assert.equal(log.append(next(5)).kind, 'error', 'the bumped epoch starts over at sequence 0');
+  assert.equal(log.append(next(0)).kind, 'appended');
   await log.close();
 });
 
