@@ -42,6 +42,13 @@ export interface LogConfig {
    */
   indexIntervalBytes: number;
   /**
+   * Forget an idempotent producer's sequence state after this long without an append from it
+   * (Kafka's producer.id.expiration.ms), unless it has an open transaction. Checked by
+   * `enforceRetention`.
+   * @default 86400000 (1 day)
+   */
+  producerIdExpirationMs: number;
+  /**
    * fsync the active segment this often; -1 never does it on a timer (segments are still fsynced
    * when rolled and on close). See the durability policy above.
    * @default -1
@@ -67,6 +74,7 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = {
   retentionMs: -1,
   retentionBytes: -1,
   indexIntervalBytes: 4096,
+  producerIdExpirationMs: 24 * 60 * 60 * 1000,
   flushIntervalMs: -1,
   logAppendTime: false,
   leaderEpoch: 0,

@@ -195,7 +195,7 @@ export class PartitionLog {
     }
     const nowMs = opts.nowMs ?? Date.now();
 
-    const planned = this.planProducerState(views, this.highWatermark);
+    const planned = this.planProducerState(views, this.highWatermark, nowMs);
     if (planned.kind !== 'ok') return planned.kind === 'duplicate' ? { ...planned, logStartOffset: this.startOffset } : planned;
 
     let offset = this.highWatermark;
@@ -343,11 +343,12 @@ export class PartitionLog {
 
   /**
    * Deletes whole non-active segments past `retentionMs` (by the segment's largest timestamp) or
-   * beyond `retentionBytes`, oldest first, advancing the log start offset. Returns how many
-   * segments were deleted.
+   * beyond `retentionBytes`, oldest first, advancing the log start offset, and forgets producers
+   * idle for `producerIdExpirationMs`. Returns how many segments were deleted.
    */
   enforceRetention(nowMs: number): number {
     this.assertOpen();
+    this.producers.expire(nowMs, this.config.producerIdExpirationMs, (pid) => this.transactions.isOpen(pid));
     let deleted = 0;
     const { retentionMs, retentionBytes } = this.config;
     if (retentionMs >= 0) {
@@ -430,6 +431,7 @@ export class PartitionLog {
   private planProducerState(
     views: BatchView[],
     firstOffset: number,
+    nowMs: number,
   ): { kind: 'ok'; entries: Map<number, ProducerEntry> } | { kind: 'duplicate'; baseOffset: number } | { kind: 'error'; errorCode: number; message: string } {
     const entries = new Map<number, ProducerEntry>();
     let offset = firstOffset;
@@ -444,14 +446,14 @@ export class PartitionLog {
         if (entry && h.producerEpoch < entry.epoch) {
           return { kind: 'error', errorCode: 47, message: `marker epoch ${h.producerEpoch} is older than the current epoch ${entry.epoch}` };
         }
-        entries.set(h.producerId, ProducerStateTable.afterMarker(entry, h.producerEpoch));
+        entries.set(h.producerId, ProducerStateTable.afterMarker(entry, h.producerEpoch, nowMs));
         continue;
       }
       if (h.baseSequence < 0) continue;
       const lastSeq = lastSequenceOf(h.baseSequence, h.lastOffsetDelta);
       const check = ProducerStateTable.check(entry, h.producerEpoch, h.baseSequence, lastSeq);
       if (check.kind !== 'ok') return check;
-      entries.set(h.producerId, ProducerStateTable.advance(entry, h.producerEpoch, { firstSeq: h.baseSequence, lastSeq, baseOffset }));
+      entries.set(h.producerId, ProducerStateTable.advance(entry, h.producerEpoch, { firstSeq: h.baseSequence, lastSeq, baseOffset }, nowMs));
     }
     return { kind: 'ok', entries };
   }
@@ -468,14 +470,14 @@ export class PartitionLog {
   }
 
   /** Replays a batch already in the log into producer and transaction state (opening the log). */
-  private replayBatch(h: BatchHeader, bytes: Buffer): void {
+  private replayBatch(h: BatchHeader, bytes: Buffer, nowMs: number): void {
     if (h.producerId >= 0) {
       const entry = this.producers.get(h.producerId);
       if (h.isControl) {
-        this.producers.set(h.producerId, ProducerStateTable.afterMarker(entry, h.producerEpoch));
+        this.producers.set(h.producerId, ProducerStateTable.afterMarker(entry, h.producerEpoch, nowMs));
       } else if (h.baseSequence >= 0) {
         const lastSeq = lastSequenceOf(h.baseSequence, h.lastOffsetDelta);
-        this.producers.set(h.producerId, ProducerStateTable.advance(entry, h.producerEpoch, { firstSeq: h.baseSequence, lastSeq, baseOffset: h.baseOffset }));
+        this.producers.set(h.producerId, ProducerStateTable.advance(entry, h.producerEpoch, { firstSeq: h.baseSequence, lastSeq, baseOffset: h.baseOffset }, nowMs));
       }
     }
     this.applyTransactions(h, bytes, h.baseOffset);
@@ -620,7 +622,7 @@ export class PartitionLog {
 
     const first = this.segments[0]!;
     this.startOffset = Math.min(Math.max(persistedStart ?? first.baseOffset, first.baseOffset), this.highWatermark);
-    this.rebuildProducerState();
+    this.rebuildProducerState(nowMs);
     this.transactions.pruneBefore(this.startOffset);
     this.report.durationMs = performance.now() - started;
   }
@@ -700,7 +702,7 @@ export class PartitionLog {
    * watermark, then replays the batch headers after it (all of them when there is no snapshot).
    * Snapshots past the high watermark describe data a recovery just cut off, so they are deleted.
    */
-  private rebuildProducerState(): void {
+  private rebuildProducerState(nowMs: number): void {
     const hw = this.highWatermark;
     let from = this.startOffset;
     const offsets = this.snapshotOffsets();
@@ -724,7 +726,7 @@ export class PartitionLog {
       const position = from > segment.baseOffset ? segment.positionOf(from) : 0;
       if (position < 0) continue;
       scanHeaders(this.fs, segment.fd, position, segment.size, (h) => h.isControl, (_pos, h, bytes) => {
-        this.replayBatch(h, bytes);
+        this.replayBatch(h, bytes, nowMs);
       });
     }
   }

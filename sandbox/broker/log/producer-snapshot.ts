@@ -13,14 +13,14 @@ export interface ProducerSnapshot {
   aborted: AbortedTransaction[];
 }
 
-const VERSION = 1;
+const VERSION = 2;
 
 export function encodeSnapshot(snapshot: ProducerSnapshot): Buffer {
   return Buffer.from(
     JSON.stringify({
       version: VERSION,
       offset: snapshot.offset,
-      producers: snapshot.producers.map(([pid, e]) => [pid, e.epoch, e.batches.map((b) => [b.firstSeq, b.lastSeq, b.baseOffset])]),
+      producers: snapshot.producers.map(([pid, e]) => [pid, e.epoch, e.batches.map((b) => [b.firstSeq, b.lastSeq, b.baseOffset]), e.lastAppendMs]),
       ongoing: snapshot.ongoing,
       aborted: snapshot.aborted.map((t) => [t.producerId, t.firstOffset, t.lastOffset]),
     }),
@@ -43,13 +43,13 @@ export function decodeSnapshot(data: Buffer): ProducerSnapshot | null {
   if (r.version !== VERSION || !isInt(r.offset) || !Array.isArray(r.producers) || !Array.isArray(r.ongoing) || !Array.isArray(r.aborted)) return null;
   const producers: [number, ProducerEntry][] = [];
   for (const p of r.producers as unknown[]) {
-    if (!Array.isArray(p) || p.length !== 3 || !isInt(p[0]) || !isInt(p[1]) || !Array.isArray(p[2])) return null;
+    if (!Array.isArray(p) || p.length !== 4 || !isInt(p[0]) || !isInt(p[1]) || !Array.isArray(p[2]) || !isInt(p[3])) return null;
     const batches = [];
     for (const b of p[2] as unknown[]) {
       if (!isIntTuple(b, 3)) return null;
       batches.push({ firstSeq: b[0]!, lastSeq: b[1]!, baseOffset: b[2]! });
     }
-    producers.push([p[0], { epoch: p[1], batches }]);
+    producers.push([p[0], { epoch: p[1], batches, lastAppendMs: p[3] }]);
   }
   const ongoing: [number, number][] = [];
   for (const o of r.ongoing as unknown[]) {

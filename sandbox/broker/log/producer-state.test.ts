@@ -107,3 +107,21 @@ test('producer state is rebuilt on open: from the clean-close snapshot, or by sc
   assert.equal(summary(crashed.append(produced(6, 2, 22))), 'appended@22');
   await crashed.close();
 });
+
+test('idle producers are forgotten by enforceRetention, unless a transaction is open', async () => {
+  const dir = tempDir('idem-expire');
+  const log = await PartitionLog.open(dir, { producerIdExpirationMs: 1000 });
+  assert.equal(summary(log.append(produced(1, 0, 0), { nowMs: 10_000 })), 'appended@0');
+  const open = makeBatch(0, 2, { producerId: 2, producerEpoch: 0, baseSequence: 0, isTransactional: true });
+  assert.equal(summary(log.append(open, { nowMs: 10_000 })), 'appended@2');
+  log.enforceRetention(10_999);
+  assert.ok(log.producerState(1), 'not idle long enough');
+  log.enforceRetention(11_000);
+  assert.equal(log.producerState(1), undefined);
+  assert.ok(log.producerState(2), 'an open transaction keeps its producer');
+  assert.equal(summary(log.append(produced(1, 0, 17), { nowMs: 11_000 })), 'appended@4', 'a forgotten producer is unknown again');
+  await log.close();
+  const reopened = await PartitionLog.open(dir, { producerIdExpirationMs: 1000 });
+  assert.equal(reopened.producerState(1)?.lastAppendMs, 11_000, 'the append time survives in the snapshot');
+  await reopened.close();
+});

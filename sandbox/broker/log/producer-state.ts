@@ -30,6 +30,11 @@ export interface ProducerEntry {
   epoch: number;
   /** Oldest first, at most PRODUCER_BATCH_HISTORY. */
   batches: BatchSequence[];
+  /**
+   * Broker wall-clock time of the producer's last append, for expiry. Batches replayed on open
+   * carry the open time, which only ever lengthens a producer's life.
+   */
+  lastAppendMs: number;
 }
 
 export type SequenceCheck =
@@ -88,23 +93,36 @@ export class ProducerStateTable {
   }
 
   /** The state after a data batch was accepted; `entry` is not modified. */
-  static advance(entry: ProducerEntry | undefined, epoch: number, batch: BatchSequence): ProducerEntry {
+  static advance(entry: ProducerEntry | undefined, epoch: number, batch: BatchSequence, nowMs: number): ProducerEntry {
     const kept = entry && entry.epoch === epoch ? entry.batches.slice(-(PRODUCER_BATCH_HISTORY - 1)) : [];
     kept.push(batch);
-    return { epoch, batches: kept };
+    return { epoch, batches: kept, lastAppendMs: nowMs };
   }
 
   /** The state after a transaction marker: it may raise the epoch (clearing the history). */
-  static afterMarker(entry: ProducerEntry | undefined, epoch: number): ProducerEntry {
-    if (entry && entry.epoch === epoch) return entry;
-    return { epoch, batches: [] };
+  static afterMarker(entry: ProducerEntry | undefined, epoch: number, nowMs: number): ProducerEntry {
+    if (entry && entry.epoch === epoch) return { ...entry, lastAppendMs: nowMs };
+    return { epoch, batches: [], lastAppendMs: nowMs };
   }
 
   set(producerId: number, entry: ProducerEntry): void {
     this.producers.set(producerId, entry);
   }
 
-  clear(): void {
-    this.producers.clear();
+  /**
+   * Forgets producers idle for `expirationMs` (Kafka's producer.id.expiration.ms), except those
+   * with an open transaction, so that the table stays bounded however many producer sessions come
+   * and go. A forgotten producer is treated as unknown again: its next batch is accepted at any
+   * sequence. Returns how many were forgotten.
+   */
+  expire(nowMs: number, expirationMs: number, hasOpenTransaction: (producerId: number) => boolean): number {
+    let expired = 0;
+    for (const [pid, entry] of this.producers) {
+      if (nowMs - entry.lastAppendMs >= expirationMs && !hasOpenTransaction(pid)) {
+        this.producers.delete(pid);
+        expired++;
+      }
+    }
+    return expired;
   }
 }

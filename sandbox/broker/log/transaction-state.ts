@@ -58,6 +58,10 @@ export class TransactionState {
     this.aborted = keepFrom === -1 ? [] : this.aborted.slice(keepFrom);
   }
 
+  isOpen(producerId: number): boolean {
+    return this.ongoing.has(producerId);
+  }
+
   ongoingEntries(): [number, number][] {
     return [...this.ongoing.entries()];
   }
