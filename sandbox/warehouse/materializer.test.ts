@@ -1,0 +1,142 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import type { Producer } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
+import { startBroker } from '../broker/index';
+import type { RunningBroker } from '../broker/index';
+import { Materializer } from './materializer';
+import { tempDir } from './test-support';
+import { Warehouse } from './warehouse';
+
+const quiet = { info() {}, warn() {}, error() {} };
+
+async function withBroker(body: (broker: RunningBroker, kafka: Kafka, dir: string) => Promise<void>): Promise<void> {
+  const temp = tempDir('materializer');
+  const broker = await startBroker({ port: 0, dataDir: path.join(temp.dir, 'kafka'), logger: quiet });
+  const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, connectionTimeout: 5000, requestTimeout: 5000, retry: { retries: 3 } });
+  try {
+    await body(broker, kafka, temp.dir);
+  } finally {
+    await broker.close();
+    temp.remove();
+  }
+}
+
+async function send(producer: Producer, topic: string, partition: number, messages: { value: string; headers?: Record<string, string>; key?: string }[]): Promise<number> {
+  const [meta] = await producer.send({ topic, acks: -1, timeout: 5000, messages: messages.map((m) => ({ ...m, partition })) });
+  return Number(meta?.baseOffset);
+}
+
+const lineage = (positions: [string, number, number][]) => JSON.stringify(positions.map(([t, p, o]) => ({ t, p, o })));
+
+test('materializes a hand-made bronze → silver → gold chain from the broker and traces a gold row to bronze', { timeout: 60_000 }, async () => {
+  await withBroker(async (broker, kafka, dir) => {
+    const admin = kafka.admin();
+    const producer = kafka.producer();
+    await admin.connect();
+    await producer.connect();
+    let warehouse = await Warehouse.open({ path: path.join(dir, 'warehouse.duckdb'), topics: { 'shop.silver': { schema: { sku: 'string', qty: 'integer', at: 'timestamp' } } } });
+    let materializer: Materializer | undefined;
+    try {
+      await admin.createTopics({ topics: [{ topic: 'shop.bronze', numPartitions: 2 }, { topic: 'shop.silver' }, { topic: 'shop.gold' }], timeout: 5000 });
+      const src = (line: number) => ({ 'source-file': 'shop.ndjson', line: String(line) });
+      await send(producer, 'shop.bronze', 0, [
+        { value: '{"sku":"a","qty":1,"at":"2024-05-01T10:00:01Z"}', headers: src(1) },
+        { value: '{"sku":"b","qty":', headers: src(2) },
+      ]);
+      await send(producer, 'shop.bronze', 1, [{ value: '{"sku":"a","qty":2,"at":"2024-05-01T10:00:03Z"}', headers: src(3) }]);
+      const silverHeaders = (from: [string, number, number][]) => ({ 'medallion.layer': 'silver', 'medallion.output': 'silver', 'medallion.lineage': lineage(from) });
+      await send(producer, 'shop.silver', 0, [
+        { value: '{"sku":"a","qty":1,"at":"2024-05-01T10:00:01Z"}', headers: silverHeaders([['shop.bronze', 0, 0]]) },
+        { value: '{"sku":"a","qty":2,"at":"2024-05-01T10:00:03Z"}', headers: silverHeaders([['shop.bronze', 1, 0]]) },
+      ]);
+      await send(producer, 'shop.gold', 0, [
+        {
+          key: 'a',
+          value: '{"sku":"a","window_start":"2024-05-01T10:00:00Z","qty":3}',
+          headers: { 'medallion.layer': 'gold', 'medallion.output': 'gold', 'medallion.id': 'a|10:00', 'medallion.change': 'insert', 'medallion.lineage': lineage([['shop.silver', 0, 0], ['shop.silver', 0, 1]]) },
+        },
+      ]);
+
+      materializer = await Materializer.start(warehouse, { bootstrap: broker.bootstrap, topics: ['shop.bronze', 'shop.silver', 'shop.gold'], requestTimeoutMs: 5000 });
+      await materializer.waitUntilCaughtUp(30_000);
+
+      const bronze = await warehouse.query('SELECT _partition, _offset, sku, _parse_error IS NOT NULL AS bad, _headers->>\'line\' AS line FROM shop_bronze ORDER BY _partition, _offset');
+      assert.deepEqual(bronze.rows, [
+        [0, 0, 'a', false, '1'],
+        [0, 1, null, true, '2'],
+        [1, 0, 'a', false, '3'],
+      ]);
+      const silver = await warehouse.query('SELECT qty, "at" FROM shop_silver ORDER BY _offset');
+      assert.deepEqual(silver.columns.map((c) => c.type), ['BIGINT', 'TIMESTAMP']);
+      assert.deepEqual(silver.rows, [[1, '2024-05-01T10:00:01.000Z'], [2, '2024-05-01T10:00:03.000Z']]);
+
+      const trace = await warehouse.traceGold('shop_gold', { id: 'a|10:00' });
+      const offsets = (r: typeof trace.silver) => r.rows.map((row) => [row[r.columns.findIndex((c) => c.name === '_topic')], row[r.columns.findIndex((c) => c.name === '_partition')], row[r.columns.findIndex((c) => c.name === '_offset')]]);
+      assert.deepEqual(offsets(trace.gold), [['shop.gold', 0, 0]]);
+      assert.deepEqual(offsets(trace.silver), [['shop.silver', 0, 0], ['shop.silver', 0, 1]]);
+      assert.deepEqual(offsets(trace.bronze), [['shop.bronze', 0, 0], ['shop.bronze', 1, 0]]);
+      assert.deepEqual(trace.unresolved, []);
+      assert.deepEqual(warehouse.layerCounts().map((c) => [c.layer, c.rows]), [['bronze', 3], ['silver', 2], ['gold', 1]]);
+
+      // Restart: records produced while the materializer is down arrive once, nothing twice.
+      await materializer.stop();
+      materializer = undefined;
+      await send(producer, 'shop.bronze', 0, [{ value: '{"sku":"c","qty":5}', headers: src(4) }]);
+      await warehouse.close();
+      warehouse = await Warehouse.open({ path: path.join(dir, 'warehouse.duckdb') });
+      materializer = await Materializer.start(warehouse, { bootstrap: broker.bootstrap, topics: ['shop.bronze', 'shop.silver', 'shop.gold'], requestTimeoutMs: 5000 });
+      await materializer.waitUntilCaughtUp(30_000);
+      const after = await warehouse.query('SELECT count(*), count(DISTINCT (_partition, _offset)) FROM shop_bronze');
+      assert.deepEqual(after.rows, [[4, 4]]);
+      await materializer.stop();
+      materializer = undefined;
+
+      // A new warehouse file with the same group: the group's committed offsets point at the end,
+      // but the warehouse has nothing, so every record must still arrive.
+      const groupId = `medallion-warehouse-shared`;
+      const fresh = await Warehouse.open({ path: path.join(dir, 'first.duckdb') });
+      let m = await Materializer.start(fresh, { bootstrap: broker.bootstrap, topics: ['shop.bronze'], groupId, requestTimeoutMs: 5000 });
+      await m.waitUntilCaughtUp(30_000);
+      await m.stop();
+      await fresh.close();
+      const second = await Warehouse.open({ path: path.join(dir, 'second.duckdb') });
+      m = await Materializer.start(second, { bootstrap: broker.bootstrap, topics: ['shop.bronze'], groupId, requestTimeoutMs: 5000 });
+      await m.waitUntilCaughtUp(30_000);
+      await m.stop();
+      assert.deepEqual((await second.query('SELECT count(*) FROM shop_bronze')).rows, [[4]]);
+      await second.close();
+    } finally {
+      await materializer?.stop();
+      await warehouse.close();
+      await producer.disconnect();
+      await admin.disconnect();
+    }
+  });
+});
+
+test('a pattern picks up topics created after the materializer started', { timeout: 60_000 }, async () => {
+  await withBroker(async (broker, kafka) => {
+    const producer = kafka.producer();
+    await producer.connect();
+    const warehouse = await Warehouse.open({ path: ':memory:' });
+    const materializer = await Materializer.start(warehouse, { bootstrap: broker.bootstrap, pattern: /^late\./, topicRefreshMs: 200, requestTimeoutMs: 5000 });
+    try {
+      await send(producer, 'other.topic', 0, [{ value: '{"x":1}' }]);
+      await send(producer, 'late.one', 0, [{ value: '{"x":1}' }, { value: '{"x":2}' }]);
+      const deadline = Date.now() + 30_000;
+      while (warehouse.nextOffset('late.one', 0) !== 2) {
+        assert.ok(Date.now() < deadline, 'late.one was materialized in time');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.deepEqual(materializer.stats.topics, ['late.one']);
+      assert.deepEqual((await warehouse.query('SELECT sum(x) FROM late_one')).rows, [[3]]);
+      assert.equal(warehouse.tableOf('other.topic'), undefined);
+    } finally {
+      await materializer.stop();
+      await warehouse.close();
+      await producer.disconnect();
+    }
+  });
+});

@@ -1,0 +1,212 @@
+/**
+ * Materializes layer topics into the warehouse, continuously: a kafkajs consumer in its own group
+ * appends every batch to the topic's table. Where to resume is the warehouse's business, not the
+ * group's: at start the consumer seeks every partition to the next offset `_medallion_offsets`
+ * records (or to the earliest one), and the warehouse skips offsets it already holds. Group offsets
+ * are still committed, after DuckDB commits, so they are never ahead of the warehouse.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Admin, Consumer, EachBatchPayload, LogEntry } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Warehouse } from './warehouse';
+
+export interface MaterializerOptions {
+  /**
+   * The broker to read from.
+   * @example '127.0.0.1:9092'
+   */
+  bootstrap: string;
+  /**
+   * The topics to materialize. Give this or `pattern`.
+   * @example ['orders.bronze', 'orders.silver', 'orders.gold']
+   */
+  topics?: string[];
+  /**
+   * Materialize every topic whose name matches, including topics created later (found by polling).
+   * @example /^orders\./
+   */
+  pattern?: RegExp;
+  /**
+   * The consumer group. Its offsets are only a hint; the warehouse file says where to resume.
+   * @default 'medallion-warehouse-' + a hash of the warehouse file's absolute path
+   */
+  groupId?: string;
+  /**
+   * How often topics are listed to find new ones matching `pattern`.
+   * @default 2000
+   */
+  topicRefreshMs?: number;
+  /**
+   * Timeout of every request to the broker, and of connecting.
+   * @default 10000
+   */
+  requestTimeoutMs?: number;
+  /**
+   * Where client errors and restarts are reported.
+   * @default nothing is reported
+   */
+  log?: (message: string) => void;
+}
+
+export interface MaterializerStats {
+  batches: number;
+  records: number;
+  /** Topics being materialized now. */
+  topics: string[];
+}
+
+function defaultGroupId(warehouse: Warehouse): string {
+  const where = warehouse.path === ':memory:' ? `memory-${process.pid}-${Date.now()}` : path.resolve(warehouse.path);
+  return `medallion-warehouse-${createHash('sha256').update(where).digest('hex').slice(0, 12)}`;
+}
+
+export class Materializer {
+  private consumer: Consumer | undefined;
+  private readonly admin: Admin;
+  private readonly kafka: Kafka;
+  private subscribed: string[] = [];
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private batches = 0;
+  private records = 0;
+
+  private constructor(
+    private readonly warehouse: Warehouse,
+    private readonly options: MaterializerOptions,
+  ) {
+    const timeout = options.requestTimeoutMs ?? 10_000;
+    const log = options.log;
+    this.kafka = new Kafka({
+      clientId: 'medallion-warehouse',
+      brokers: [options.bootstrap],
+      connectionTimeout: timeout,
+      requestTimeout: timeout,
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
+      logLevel: log ? logLevel.ERROR : logLevel.NOTHING,
+      logCreator: () => (entry: LogEntry) => log?.(`kafka: ${entry.log.message}`),
+    });
+    this.admin = this.kafka.admin();
+  }
+
+  /** Connects, seeks to where the warehouse left off, and starts appending. */
+  static async start(warehouse: Warehouse, options: MaterializerOptions): Promise<Materializer> {
+    if ((options.topics === undefined) === (options.pattern === undefined)) {
+      throw new Error('give either topics or a pattern to materialize');
+    }
+    const materializer = new Materializer(warehouse, options);
+    try {
+      await materializer.admin.connect();
+      await materializer.subscribe(await materializer.wantedTopics());
+      if (options.pattern !== undefined) materializer.scheduleRefresh();
+    } catch (error) {
+      await materializer.stop();
+      throw error;
+    }
+    return materializer;
+  }
+
+  get stats(): MaterializerStats {
+    return { batches: this.batches, records: this.records, topics: [...this.subscribed] };
+  }
+
+  private async wantedTopics(): Promise<string[]> {
+    const { topics, pattern } = this.options;
+    if (topics !== undefined) return [...new Set(topics)].sort();
+    const all = await this.admin.listTopics();
+    return all.filter((t) => !t.startsWith('__') && (pattern as RegExp).test(t)).sort();
+  }
+
+  private scheduleRefresh(): void {
+    if (this.stopped) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshing = this.refresh().finally(() => this.scheduleRefresh());
+    }, this.options.topicRefreshMs ?? 2_000);
+  }
+
+  /** A consumer cannot add topics while running, so a new matching topic means a new consumer. */
+  private async refresh(): Promise<void> {
+    try {
+      const wanted = await this.wantedTopics();
+      if (this.stopped || wanted.every((t) => this.subscribed.includes(t))) return;
+      await this.subscribe(wanted);
+    } catch (error) {
+      this.options.log?.(`topic refresh failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async subscribe(topics: string[]): Promise<void> {
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+    this.subscribed = topics;
+    if (topics.length === 0 || this.stopped) return;
+    const timeout = this.options.requestTimeoutMs ?? 10_000;
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId ?? defaultGroupId(this.warehouse),
+      sessionTimeout: Math.max(6_000, timeout),
+      rebalanceTimeout: Math.max(6_000, timeout),
+      maxWaitTimeInMs: 250,
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    // kafkajs applies a seek at the next fetch and drops batches fetched before it, so nothing is
+    // appended from where the group's offsets pointed if the warehouse says otherwise.
+    for (const topic of topics) {
+      for (const { partition, low, high } of await this.admin.fetchTopicOffsets(topic)) {
+        const next = this.warehouse.nextOffset(topic, partition);
+        const offset = Math.min(Math.max(next ?? 0, Number(low)), Number(high));
+        consumer.seek({ topic, partition, offset: String(offset) });
+      }
+    }
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isStale }: EachBatchPayload): Promise<void> {
+    if (isStale() || batch.messages.length === 0) return;
+    const result = await this.warehouse.ingest(batch.topic, batch.partition, batch.messages);
+    this.batches++;
+    this.records += result.appended;
+    resolveOffset(batch.lastOffset());
+    await commitOffsetsIfNecessary();
+    await heartbeat();
+  }
+
+  /** Whether every partition of every subscribed topic is materialized up to its high watermark. */
+  async caughtUp(): Promise<boolean> {
+    if (this.subscribed.length === 0) return this.options.pattern !== undefined;
+    for (const topic of this.subscribed) {
+      for (const { partition, high } of await this.admin.fetchTopicOffsets(topic)) {
+        if ((this.warehouse.nextOffset(topic, partition) ?? 0) < Number(high)) return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Resolves once caught up, polling the broker's high watermarks.
+   * @param timeoutMs how long to wait before rejecting
+   */
+  async waitUntilCaughtUp(timeoutMs = 60_000, pollMs = 100): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await this.caughtUp())) {
+      if (this.stopped) throw new Error('the materializer stopped');
+      if (Date.now() > deadline) throw new Error(`not caught up after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.refreshTimer);
+    await this.refreshing;
+    await this.consumer?.disconnect().catch(() => undefined);
+    this.consumer = undefined;
+    await this.admin.disconnect().catch(() => undefined);
+  }
+}
