@@ -126,10 +126,10 @@ export class Shop {
     t += this.rng.int(3, 30) * SECOND;
     this.emitView(sessionId, customer, '/checkout', undefined, referrer, agent, t);
     t += this.rng.int(5, 60) * SECOND;
-    this.order(customer, browsed, t);
+    this.order(customer, sessionId, browsed, t);
   }
 
-  private order(customer: Customer, browsed: number[], ts: number): void {
+  private order(customer: Customer, sessionId: string, browsed: number[], ts: number): void {
     let orderId = `O-${pad(this.nextOrder++, 7)}`;
     while (this.orderKeyIdle(orderId)) orderId = `O-${pad(this.nextOrder++, 7)}`;
     const distinct = [...new Set(browsed)].slice(0, 4);
@@ -141,6 +141,7 @@ export class Shop {
           schema_version: 2,
           order_id: orderId,
           customer_id: customer.customer_id,
+          session_id: sessionId,
           line_items: lines.map((l) => ({ product_id: `P-${pad(l.product, 4)}`, quantity: l.quantity, unit_price_cents: l.cents })),
           amount_cents: cents,
           currency: 'EUR',
@@ -150,6 +151,7 @@ export class Shop {
           schema_version: 1,
           order_id: orderId,
           customer_id: customer.customer_id,
+          session_id: sessionId,
           items: lines.map((l) => ({ product_id: `P-${pad(l.product, 4)}`, quantity: l.quantity, unit_price: l.cents / 100 })),
           amount: cents / 100,
           currency: 'EUR',
