@@ -5,21 +5,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { startBroker, type RunningBroker } from '../../broker/index';
 import { parseEventTime } from '../event-time';
 import type { SamplesManifest } from '../generate/generate';
 import { partitionForKey } from '../murmur2';
 import { connectKafkaSink } from './kafka-sink';
+import { readBack, type ReadBack } from './read-back.test-support';
 import { replay } from './replay';
 
 const SAMPLES = path.join(__dirname, '..', '..', '..', 'samples', 'data');
-
-interface ReadBack {
-  topic: string;
-  partition: number;
-  message: KafkaMessage;
-}
 
 let broker: RunningBroker;
 let dir: string;
@@ -34,32 +28,8 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Reads `expected` records from the topics, from the beginning, with a fresh consumer group. */
-async function readAll(topics: string[], expected: number, group: string): Promise<ReadBack[]> {
-  const kafka = new Kafka({ clientId: 'replay-test-reader', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
-  const records: ReadBack[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${records.length} of ${expected} records before the timeout`)), 30_000);
-      void consumer.run({
-        eachBatch: async ({ batch }) => {
-          for (const message of batch.messages) records.push({ topic: batch.topic, partition: batch.partition, message });
-          if (records.length >= expected) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-    // A short wait shows that nothing beyond the expected records (a duplicate) arrives.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  } finally {
-    await consumer.disconnect();
-  }
-  return records;
+function readAll(topics: string[], expected: number, group: string): Promise<ReadBack[]> {
+  return readBack(broker.bootstrap, topics, expected, group);
 }
 
 async function sourceLines(file: string): Promise<string[]> {
