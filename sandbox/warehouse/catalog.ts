@@ -78,6 +78,11 @@ function num(value: unknown): number {
 /** Reads the bookkeeping back, as after a restart. */
 export async function loadCatalog(connection: DuckDBConnection): Promise<CatalogState> {
   const state: CatalogState = { tables: new Map(), offsets: new Map(), counts: new Map() };
+  // A file opened read-only may be any DuckDB file, or a warehouse nothing was materialized into.
+  const present = await connection.runAndReadAll(
+    `SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database() AND table_name IN (${catalogTables.map((t) => `'${t}'`).join(', ')})`,
+  );
+  if (Number(present.getRows()[0]?.[0]) < catalogTables.length) return state;
   const tables = await connection.runAndReadAll('SELECT topic, table_name, current_view FROM _medallion_tables');
   for (const [topic, table, view] of tables.getRows()) {
     state.tables.set(String(topic), {

@@ -121,3 +121,23 @@ test('queries run while batches are being appended and see only whole batches', 
     await t.cleanup();
   }
 });
+
+test('a read-only warehouse answers queries and refuses ingest', async () => {
+  const t = await tempWarehouse();
+  try {
+    await t.warehouse.ingest('orders', 0, [record(0, { id: 1 })]);
+    await t.warehouse.close();
+    const { Warehouse } = await import('./warehouse');
+    const reader = await Warehouse.open({ path: t.file, readOnly: true });
+    try {
+      assert.deepEqual((await reader.query('SELECT id FROM orders')).rows, [[1]]);
+      assert.equal(reader.nextOffset('orders', 0), 1);
+      await assert.rejects(reader.ingest('orders', 0, [record(1, { id: 2 })]), /read-only/i);
+      await assert.rejects(reader.query('CREATE TABLE x (a INT)', { allowWrites: true }), /read-only/i);
+    } finally {
+      await reader.close();
+    }
+  } finally {
+    await t.cleanup();
+  }
+});

@@ -35,6 +35,12 @@ export interface WarehouseOptions {
    * @default DuckDB's default (one per core)
    */
   threads?: number;
+  /**
+   * Open the file read-only: no ingest, and several processes may read it at once, but only while
+   * no process has it open for writing (DuckDB locks the file for its one writer).
+   * @default false
+   */
+  readOnly?: boolean;
 }
 
 /** The largest result lineage and schema listings read internally; far above any capped lineage. */
@@ -55,13 +61,14 @@ export class Warehouse {
 
   static async open(options: WarehouseOptions = {}): Promise<Warehouse> {
     const file = options.path ?? '.medallion/warehouse.duckdb';
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:' && !options.readOnly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const config: Record<string, string> = {};
     if (options.threads !== undefined) config.threads = String(options.threads);
+    if (options.readOnly) config.access_mode = 'READ_ONLY';
     const instance = await DuckDBInstance.create(file, config);
     try {
       const connection = await instance.connect();
-      await createCatalog(connection);
+      if (!options.readOnly) await createCatalog(connection);
       const ingestor = await Ingestor.open(connection, catalogTables);
       return new Warehouse(file, instance, connection, ingestor, new QueryRunner(instance), new Map(Object.entries(options.topics ?? {})));
     } catch (error) {
