@@ -4,6 +4,7 @@ import { registerDemoCommands } from './demo';
 import { registerSandboxCommands } from './sandbox';
 import { registerReplayCommands } from './replay';
 import { registerSamplesCommands } from './samples';
+import { registerWarehouseCommands } from './warehouse';
 
 type Register = (program: Command) => void;
 
@@ -11,6 +12,7 @@ const groups: Register[] = [
   registerSandboxCommands,
   registerDemoCommands,
   registerSamplesCommands,
+  registerWarehouseCommands,
   registerReplayCommands,
 ];
 
