@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventTimeFormat, formatEventTime, parseEventTime } from './event-time';
+import { createRng } from './prng';
+import { eventTimeFormat, formatEventTime, parseEventTime, toIso } from './event-time';
 
 const MS = Date.UTC(2026, 2, 2, 9, 15, 30, 250);
 
@@ -33,4 +34,11 @@ test('formatEventTime and eventTimeFormat round-trip every format', () => {
     assert.equal(parseEventTime(written), format === 'epochSeconds' ? MS - 250 : MS);
   }
   assert.equal(eventTimeFormat('soon'), undefined);
+});
+
+test('toIso writes exactly what Date.prototype.toISOString writes', () => {
+  const rng = createRng(1);
+  const samples = [0, 59_999, 60_000, MS, MS + 1, 253402300799999, -1, 253402300800000];
+  for (let i = 0; i < 2000; i++) samples.push(Math.floor(rng.next() * 4e12), MS + rng.int(0, 120_000));
+  for (const ms of samples) assert.equal(toIso(ms), new Date(ms).toISOString(), String(ms));
 });

@@ -46,12 +46,35 @@ export function eventTimeFormat(value: unknown): EventTimeFormat | undefined {
 export function formatEventTime(ms: number, format: EventTimeFormat): string | number {
   switch (format) {
     case 'iso8601':
-      return new Date(ms).toISOString();
+      return toIso(ms);
     case 'epochMillis':
       return ms;
     case 'epochSeconds':
       return Math.floor(ms / 1000);
   }
+}
+
+/** The largest epoch ms whose ISO form has a four-digit year (9999-12-31T23:59:59.999Z). */
+const MAX_FOUR_DIGIT_YEAR = 253402300799999;
+let cachedMinute = Number.NaN;
+let cachedPrefix = '';
+
+/**
+ * The same text as `new Date(ms).toISOString()`, faster: the generator writes hundreds of
+ * thousands of times a second, mostly within the same minute, so the date and hour:minute part is
+ * built once per minute and only seconds and milliseconds are appended.
+ */
+export function toIso(ms: number): string {
+  if (!Number.isInteger(ms) || ms < 0 || ms > MAX_FOUR_DIGIT_YEAR) return new Date(ms).toISOString();
+  const minute = Math.floor(ms / 60_000);
+  if (minute !== cachedMinute) {
+    cachedMinute = minute;
+    cachedPrefix = new Date(minute * 60_000).toISOString().slice(0, 17);
+  }
+  const rest = ms - minute * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  return `${cachedPrefix}${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
 
 function fromNumber(value: number): number | undefined {

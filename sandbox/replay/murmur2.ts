@@ -45,6 +45,21 @@ export function murmur2(data: Uint8Array): number {
 
 /** The partition Kafka's default partitioner picks for a non-null key. */
 export function partitionForKey(key: string | Uint8Array, partitions: number): number {
-  const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
-  return (murmur2(bytes) & 0x7fffffff) % partitions;
+  return (murmur2(typeof key === 'string' ? keyBytes(key) : key) & 0x7fffffff) % partitions;
+}
+
+const ascii = new Uint8Array(256);
+
+/**
+ * The UTF-8 bytes of a key. Generated keys are short ASCII ids hashed a million times a run, so
+ * they are copied into one reused buffer instead of allocating a Buffer per key.
+ */
+function keyBytes(key: string): Uint8Array {
+  if (key.length > ascii.length) return Buffer.from(key, 'utf8');
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    if (code > 0x7f) return Buffer.from(key, 'utf8');
+    ascii[i] = code;
+  }
+  return ascii.subarray(0, key.length);
 }
