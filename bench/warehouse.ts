@@ -1,0 +1,181 @@
+/**
+ * `npm run bench -- warehouse [--records N]`
+ *
+ * kcat produces N small JSON records (default 1,000,000, about 90 bytes each) into the sandbox
+ * broker running as its own process. Then, in this process and in the same run:
+ * 1. kafkajs consumes them all and does nothing else: the client's ceiling;
+ * 2. the materializer consumes them into a fresh warehouse file: the figure;
+ * 3. `Warehouse.ingest` appends the same records from memory, with no Kafka: the write path alone;
+ * 4. the raw DuckDB appender appends the same rows, already parsed: DuckDB's ceiling.
+ * Last, query latency over the 1,000,000-row table for results of 10,000 rows.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, timestampValue } from '@duckdb/node-api';
+import { Kafka, logLevel } from 'kafkajs';
+import { startChildBroker } from '../test/support/child-broker';
+import { describeResult, runCommand } from '../test/support/run-command';
+import { makeTempDir } from '../test/support/temp-dir';
+import type { IncomingRecord } from '../sandbox/warehouse/index';
+import { Materializer, Warehouse } from '../sandbox/warehouse/index';
+
+const topic = 'bench.events';
+
+function parseArgs(args: string[]): { records: number } {
+  const options = { records: 1_000_000 };
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--records') {
+      const v = Number(args[++i]);
+      if (!Number.isInteger(v) || v <= 0) throw new Error('--records needs a positive integer');
+      options.records = v;
+    } else throw new Error(`unknown option ${args[i]}; known: --records N`);
+  }
+  return options;
+}
+
+/** The i-th record: a small event as a bronze topic holds them. */
+function line(i: number): string {
+  return JSON.stringify({ id: i, user: `u${i % 1000}`, amount: (i % 10_000) / 100, at: new Date(1_714_557_600_000 + i * 10).toISOString(), ok: i % 7 !== 0 });
+}
+
+const perSecond = (n: number, ms: number) => Math.round(n / (ms / 1000));
+
+async function consumeOnly(bootstrap: string, records: number): Promise<number> {
+  const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, requestTimeout: 10_000, connectionTimeout: 10_000 });
+  const consumer = kafka.consumer({ groupId: 'bench-consume-only', maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const started = performance.now();
+  let seen = 0;
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatchAutoResolve: true,
+      eachBatch: async ({ batch }) => {
+        seen += batch.messages.length;
+        if (seen >= records) resolve();
+      },
+    });
+  });
+  const ms = performance.now() - started;
+  await consumer.disconnect();
+  return ms;
+}
+
+async function rawAppender(dir: string, lines: string[]): Promise<number> {
+  const instance = await DuckDBInstance.create(path.join(dir, 'raw.duckdb'));
+  const connection = await instance.connect();
+  await connection.run(`CREATE TABLE t (_topic VARCHAR, _partition INTEGER, _offset BIGINT, _timestamp TIMESTAMP, _raw VARCHAR,
+    id BIGINT, "user" VARCHAR, amount DOUBLE, "at" VARCHAR, ok BOOLEAN)`);
+  const rows = lines.map((l) => JSON.parse(l) as { id: number; user: string; amount: number; at: string; ok: boolean });
+  const started = performance.now();
+  const appender = await connection.createAppender('t');
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    appender.appendVarchar(topic);
+    appender.appendInteger(0);
+    appender.appendBigInt(BigInt(i));
+    appender.appendTimestamp(timestampValue(BigInt(1_714_557_600_000 + i) * 1000n));
+    appender.appendVarchar(lines[i]!);
+    appender.appendBigInt(BigInt(r.id));
+    appender.appendVarchar(r.user);
+    appender.appendDouble(r.amount);
+    appender.appendVarchar(r.at);
+    appender.appendBoolean(r.ok);
+    appender.endRow();
+    if (i % 10_000 === 9_999) appender.flushSync();
+  }
+  appender.flushSync();
+  appender.closeSync();
+  const ms = performance.now() - started;
+  connection.closeSync();
+  instance.closeSync();
+  return ms;
+}
+
+async function ingestFromMemory(dir: string, lines: string[]): Promise<number> {
+  const warehouse = await Warehouse.open({ path: path.join(dir, 'memory.duckdb') });
+  const batchSize = 10_000;
+  let busy = 0;
+  for (let start = 0; start < lines.length; start += batchSize) {
+    const batch: IncomingRecord[] = [];
+    for (let i = start; i < Math.min(lines.length, start + batchSize); i++) {
+      batch.push({ offset: String(i), timestamp: String(1_714_557_600_000 + i), key: null, value: Buffer.from(lines[i]!), headers: {} });
+    }
+    // Only the ingest is timed; building the Buffers stands in for what the Kafka client does.
+    const started = performance.now();
+    await warehouse.ingest(topic, 0, batch);
+    busy += performance.now() - started;
+  }
+  await warehouse.close();
+  return busy;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+export async function run(args: string[]): Promise<Record<string, unknown>> {
+  const { records } = parseArgs(args);
+  const temp = makeTempDir('medallion-bench-warehouse-');
+  const broker = await startChildBroker({ dataDir: path.join(temp.path, 'kafka') });
+  try {
+    const lines = Array.from({ length: records }, (_, i) => line(i));
+    const input = path.join(temp.path, 'events.ndjson');
+    writeFileSync(input, lines.join('\n') + '\n');
+    const bytes = lines.reduce((n, l) => n + l.length, 0);
+    console.log(`${records} records, ${(bytes / records).toFixed(0)} bytes each on average`);
+
+    const produced = await runCommand('kcat', ['-b', broker.bootstrap, '-q', '-P', '-t', topic, '-l', input, '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-X', 'acks=1'], { timeoutMs: 600_000 });
+    if (produced.code !== 0) throw new Error(`kcat produce failed: ${describeResult(produced)}`);
+
+    const consumeMs = await consumeOnly(broker.bootstrap, records);
+    console.log(`kafkajs consume only:           ${perSecond(records, consumeMs).toLocaleString()} records/s`);
+
+    const warehouse = await Warehouse.open({ path: path.join(temp.path, 'warehouse.duckdb') });
+    const started = performance.now();
+    const materializer = await Materializer.start(warehouse, { bootstrap: broker.bootstrap, topics: [topic] });
+    await materializer.waitUntilCaughtUp(600_000, 20);
+    const materializeMs = performance.now() - started;
+    await materializer.stop();
+    console.log(`broker → warehouse (materializer): ${perSecond(records, materializeMs).toLocaleString()} rows/s`);
+
+    const queries: Record<string, string> = {
+      rangeOf10k: `SELECT * FROM bench_events WHERE _offset >= ${Math.floor(records / 2)} AND _offset < ${Math.floor(records / 2) + 10_000}`,
+      top10kByAmount: 'SELECT * FROM bench_events ORDER BY amount DESC, _offset LIMIT 10000',
+      scanTruncatedAt10k: 'SELECT * FROM bench_events',
+    };
+    const latency: Record<string, { medianMs: number; rows: number; truncated: boolean }> = {};
+    for (const [name, sql] of Object.entries(queries)) {
+      const times: number[] = [];
+      let last = { rows: 0, truncated: false };
+      for (let i = 0; i < 7; i++) {
+        const result = await warehouse.query(sql, { rowLimit: 10_000, timeoutMs: 30_000 });
+        times.push(result.elapsedMs);
+        last = { rows: result.rows.length, truncated: result.truncated };
+      }
+      latency[name] = { medianMs: Number(median(times).toFixed(1)), ...last };
+      console.log(`query ${name}: ${latency[name]!.medianMs} ms median of 7 for ${last.rows} rows`);
+    }
+    await warehouse.close();
+
+    const ingestMs = await ingestFromMemory(temp.path, lines);
+    console.log(`Warehouse.ingest from memory:   ${perSecond(records, ingestMs).toLocaleString()} rows/s`);
+    const appenderMs = await rawAppender(temp.path, lines);
+    console.log(`raw DuckDB appender (ceiling):  ${perSecond(records, appenderMs).toLocaleString()} rows/s`);
+
+    return {
+      records,
+      averageRecordBytes: Math.round(bytes / records),
+      materializeRowsPerSecond: perSecond(records, materializeMs),
+      kafkajsConsumeOnlyRecordsPerSecond: perSecond(records, consumeMs),
+      ingestFromMemoryRowsPerSecond: perSecond(records, ingestMs),
+      rawAppenderRowsPerSecond: perSecond(records, appenderMs),
+      queryLatencyFor10kRowsOver: records,
+      queryLatency: latency,
+    };
+  } finally {
+    await broker.stop();
+    temp.remove();
+  }
+}
