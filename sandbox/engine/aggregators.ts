@@ -13,6 +13,8 @@ export interface Aggregator {
   result(acc: unknown): unknown;
   save(acc: unknown): unknown;
   load(saved: unknown): unknown;
+  /** True when the accumulator is a plain number (or null) that a map can hold directly, without a pane object. */
+  readonly scalar?: boolean;
 }
 
 /** The configuration of an aggregate, turned into an Aggregator when the job is compiled. */
@@ -35,6 +37,7 @@ export function countSpec(): AggSpec {
       retract: (acc) => num(acc) - 1,
       merge: (a, b) => num(a) + num(b),
       result: same, save: same, load: same,
+      scalar: true,
     }),
   };
 }
@@ -49,6 +52,7 @@ export function sumSpec(fn: (value: unknown) => unknown): AggSpec {
       retract: (acc, x) => num(acc) - num(x),
       merge: (a, b) => num(a) + num(b),
       result: same, save: same, load: same,
+      scalar: true,
     }),
   };
 }
@@ -101,6 +105,7 @@ function extremeSpec(kind: 'min' | 'max', fn: (value: unknown) => unknown): AggS
           retract: null,
           merge: (p, q) => (p === null ? q : q === null ? p : better(num(q), num(p)) ? q : p),
           result: same, save: same, load: same,
+          scalar: true,
         };
       }
       // Under retractions the current extreme may be withdrawn, so every live value is counted.

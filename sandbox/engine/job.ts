@@ -19,6 +19,7 @@ import { IntervalJoinOperator } from './operators/interval-join';
 import { TemporalJoinOperator } from './operators/temporal-join';
 import { WindowOperator } from './windows/window-operator';
 import { SessionOperator } from './windows/session-operator';
+import { ScalarWindowOperator } from './windows/scalar-window-operator';
 
 /** Options for compile(). */
 export interface CompileOptions {
@@ -317,5 +318,7 @@ function makeOperator(n: PlanNode, ctx: JobContext, owner: Owner, clock: Clock, 
 }
 
 function makeWindow(n: WindowNode, ctx: JobContext, owner: Owner, retracting: boolean): Operator {
-  return n.window.kind === 'session' ? new SessionOperator(ctx, n, owner, retracting) : new WindowOperator(ctx, n, owner, retracting);
+  if (n.window.kind === 'session') return new SessionOperator(ctx, n, owner, retracting);
+  if (ScalarWindowOperator.fits(n, ctx, retracting)) return new ScalarWindowOperator(ctx, n, owner);
+  return new WindowOperator(ctx, n, owner, retracting);
 }

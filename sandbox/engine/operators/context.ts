@@ -39,6 +39,13 @@ export class JobContext {
     this.topics.set(name, topic);
   }
 
+  /** The buffer of one output, for operators that write to it on every record. */
+  bufferOf(output: string): OutputRecord[] {
+    const buffer = this.buffers.get(output);
+    if (buffer === undefined) throw new Error(`unknown output "${output}"`);
+    return buffer;
+  }
+
   /** Appends a record to an output. `lin` is used as given: callers pass a copy when they keep mutating it. */
   write(output: string, kind: ChangeKind, id: string, key: unknown, value: unknown, eventTime: number, lin: Lineage | null): void {
     const buffer = this.buffers.get(output);

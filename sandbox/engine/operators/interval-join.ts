@@ -51,7 +51,7 @@ export class IntervalJoinOperator extends MultiInputOperator {
       list = [];
       mine.set(key, list);
     }
-    list.push(rec);
+    list.push(rec.clone());
     this.expiry[port]!.push(this.expiresAt(rec.ts, port), this.seq++, key);
   }
 

@@ -1,10 +1,18 @@
 // The operator base class. Records are pushed one at a time down a fixed graph; a watermark is pushed
-// after the records it follows. An operator that sends a record to several downstream operators gives
-// each its own copy, because downstream operators may rewrite the record in place.
-import { IDLE, NO_WATERMARK } from '../time';
+// after the records it follows. Two rules keep the hot path free of allocation:
+// - a pushed record is valid only during the push call: sources reuse one record object, so an
+//   operator that keeps a record (a join buffer) keeps a clone;
+// - an operator that sends a record to several downstream operators gives each its own copy, because
+//   downstream operators may rewrite the record in place.
+import * as time from '../time';
 import type { PlanNode, RecordContext } from '../plan';
 import type { Rec } from '../record';
 import type { JobContext, Owner } from './context';
+
+// Module-local copies of the time constants: a loader that compiles ES modules to CommonJS turns
+// imported bindings into getter calls, which the per-record path should not pay for.
+const IDLE = time.IDLE;
+const NO_WATERMARK = time.NO_WATERMARK;
 
 export abstract class Operator {
   readonly outs: Operator[] = [];

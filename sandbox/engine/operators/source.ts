@@ -3,9 +3,15 @@
 // are not idle, moves per record (so it does not depend on how the runner batches), and never goes back.
 import type { SourceNode } from '../plan';
 import { Rec } from '../record';
-import { IDLE, NO_WATERMARK, loadTime, saveTime, type Clock } from '../time';
+import * as time from '../time';
+import { loadTime, saveTime, type Clock } from '../time';
 import type { JobContext, Owner } from './context';
 import { Operator } from './operator';
+
+// Module-local copies of the time constants: a loader that compiles ES modules to CommonJS turns
+// imported bindings into getter calls, which the per-record path should not pay for.
+const IDLE = time.IDLE;
+const NO_WATERMARK = time.NO_WATERMARK;
 
 /** A bronze record as the runner hands it over: a Kafka record already fetched, not yet decoded. */
 export interface SourceRecord {
@@ -29,15 +35,24 @@ interface PartitionState {
 
 export class SourceOperator extends Operator {
   private readonly parts = new Map<number, PartitionState>();
+  /** The same states as an array: the per-record watermark check iterates it without allocating an iterator. */
+  private partList: PartitionState[] = [];
+  /**
+   * One record object reused for every bronze record: operators may use a pushed record only during the
+   * push call (see Operator), so the hot path allocates nothing per record.
+   */
+  private readonly rec = new Rec(undefined, undefined, 0, '', 0, '', null, false);
   private emitted = NO_WATERMARK;
   private floor = NO_WATERMARK;
   private sentIdle = false;
   private readonly delay: number;
   private readonly meta = { partition: 0, offset: 0, timestamp: Number.NaN };
+  private readonly wantsMeta: boolean;
 
   constructor(ctx: JobContext, readonly src: SourceNode, owner: Owner, private readonly clock: Clock) {
     super(ctx, src, owner);
     this.delay = src.outOfOrderness;
+    this.wantsMeta = src.eventTime !== 'timestamp' && src.eventTime.length >= 2;
   }
 
   /** The source watermark as last forwarded (NO_WATERMARK before any). */
@@ -56,6 +71,7 @@ export class SourceOperator extends Operator {
     if (p === undefined) {
       p = { idBase: `${this.src.topic}/${partition}/`, maxTs: NO_WATERMARK, next: 0, lastSeen: this.clock.now(), idle: false };
       this.parts.set(partition, p);
+      this.partList.push(p);
     }
     return p;
   }
@@ -92,18 +108,29 @@ export class SourceOperator extends Operator {
   private one(p: PartitionState, partition: number, offset: number, raw: unknown, rawKey: unknown, timestamp: number): void {
     const src = this.src;
     p.next = offset + 1;
-    const rec = new Rec(rawKey, raw, 0, p.idBase, offset, '', null, false);
+    const rec = this.rec;
+    rec.key = rawKey;
+    rec.value = raw;
+    rec.ts = 0;
+    rec.idBase = p.idBase;
+    rec.seq = offset;
+    rec.suffix = '';
+    rec.lin = null;
+    rec.retract = false;
     let ts: number;
     try {
       if (src.decode !== null) rec.value = src.decode(raw);
       if (src.eventTime === 'timestamp') {
         ts = timestamp;
       } else {
-        const meta = this.meta;
-        meta.partition = partition;
-        meta.offset = offset;
-        meta.timestamp = timestamp;
-        ts = src.eventTime(rec.value, meta);
+        // Extractors declared with one parameter never see the metadata, so it is filled in only for the others.
+        if (this.wantsMeta) {
+          const meta = this.meta;
+          meta.partition = partition;
+          meta.offset = offset;
+          meta.timestamp = timestamp;
+        }
+        ts = src.eventTime(rec.value, this.meta);
       }
       if (typeof ts !== 'number' || !Number.isFinite(ts)) throw new Error(`event time is ${String(ts)}, not a finite number of ms`);
       if (src.key !== null) rec.key = src.key(rec.value);
@@ -116,7 +143,10 @@ export class SourceOperator extends Operator {
     if (this.ctx.trace !== null) {
       this.ctx.trace({ type: 'ingest', source: src.name, partition, offset, eventTime: ts, watermark: this.emitted === NO_WATERMARK ? null : this.emitted });
     }
-    this.emit(rec);
+    // One call site per operator class keeps the downstream call monomorphic (see MapOperator).
+    const outs = this.outs;
+    if (outs.length === 1) outs[0]!.push(rec, this.outPorts[0]!);
+    else if (outs.length > 1) this.emit(rec);
     // The record is judged against the watermark before it; then it may move the watermark on.
     if (ts > p.maxTs) {
       p.maxTs = ts;
@@ -147,7 +177,9 @@ export class SourceOperator extends Operator {
 
   private update(): void {
     let w = IDLE;
-    for (const p of this.parts.values()) {
+    const list = this.partList;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
       if (!p.idle) {
         const pw = p.maxTs - this.delay;
         if (pw < w) w = pw;
@@ -200,8 +232,11 @@ export class SourceOperator extends Operator {
     this.floor = loadTime(s.floor);
     this.sentIdle = s.sentIdle;
     this.parts.clear();
+    this.partList = [];
     for (const [partition, maxTs, next, lastSeen, idle] of s.partitions) {
-      this.parts.set(partition, { idBase: `${this.src.topic}/${partition}/`, maxTs: loadTime(maxTs), next, lastSeen, idle });
+      const p = { idBase: `${this.src.topic}/${partition}/`, maxTs: loadTime(maxTs), next, lastSeen, idle };
+      this.parts.set(partition, p);
+      this.partList.push(p);
     }
   }
 }

@@ -49,7 +49,7 @@ export class TemporalJoinOperator extends MultiInputOperator {
       return;
     }
     if (port === 0) {
-      this.waiting.push(rec.ts + 1, this.seq++, { key, rec });
+      this.waiting.push(rec.ts + 1, this.seq++, { key, rec: rec.clone() });
       return;
     }
     let versions = this.table.get(key);
@@ -60,7 +60,7 @@ export class TemporalJoinOperator extends MultiInputOperator {
     // Kept sorted by event time; among equal times the later arrival wins, as in a compacted topic.
     let i = versions.length;
     while (i > 0 && versions[i - 1]!.ts > rec.ts) i--;
-    versions.splice(i, 0, { ts: rec.ts, value: value === null ? undefined : value, rec });
+    versions.splice(i, 0, { ts: rec.ts, value: value === null ? undefined : value, rec: rec.clone() });
     this.prune(key, versions, this.wm);
   }
 

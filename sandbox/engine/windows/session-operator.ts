@@ -9,6 +9,7 @@ import type { JobContext, Owner } from '../operators/context';
 import { Operator } from '../operators/operator';
 import { validateWindow } from './assigners';
 import { findOverlaps, Session, type SessionList } from './merging-window-set';
+import { keyText } from './window-operator';
 import { accumulate, loadPane, newPane, paneResult, savePane, type Pane } from './pane';
 import { closesAt, type Trigger } from './triggers';
 
@@ -139,7 +140,7 @@ export class SessionOperator extends Operator {
   private emitUpdate(key: unknown, s: Session): void {
     this.retractStanding(key, s);
     const value = paneResult(key, s.start, s.end, this.names, this.aggs, s.pane.accs);
-    const idBase = `${this.idPrefix}${JSON.stringify(key)}@${s.start}/`;
+    const idBase = `${this.idPrefix}${keyText(key)}@${s.start}/`;
     s.pane.last = value;
     s.pane.lastIdBase = idBase;
     this.emit(new Rec(key, value, s.end - 1, idBase, s.pane.changes++, '', this.lin(s.pane), false));
@@ -179,7 +180,7 @@ export class SessionOperator extends Operator {
       this.ctx.trace?.({ type: 'fire', layer: this.owner.name, operator: this.def.id, key, start: session.start, end: session.end, watermark: wm });
       if (this.trigger.emit === 'final') {
         const value = paneResult(key, session.start, session.end, this.names, this.aggs, session.pane.accs);
-        this.emit(new Rec(key, value, session.end - 1, `${this.idPrefix}${JSON.stringify(key)}@${session.start}-${session.end}/`, 0, '', session.pane.lin, false));
+        this.emit(new Rec(key, value, session.end - 1, `${this.idPrefix}${keyText(key)}@${session.start}-${session.end}/`, 0, '', session.pane.lin, false));
       }
     }
   }

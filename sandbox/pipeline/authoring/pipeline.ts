@@ -58,7 +58,7 @@ export function pipeline(name: string, build: (p: PipelineBuilder) => void): Pip
       graph.claimName(sourceName);
       const node = graph.add({
         kind: 'source', name: sourceName, topic: options.topic ?? sourceName,
-        decode: (raw: unknown) => options.value.decode(raw),
+        decode: options.value.decode,
         key: options.key === undefined ? null : (options.key as (v: unknown) => unknown),
         eventTime: options.eventTime === 'timestamp' ? 'timestamp' : (options.eventTime as (v: unknown, m: SourceMeta) => number),
         outOfOrderness: toMillis(options.outOfOrderness ?? 0),

@@ -7,10 +7,10 @@ export type { Duration, ExpectationAction, RecordContext, SourceMeta };
 /** A key: what records are grouped, joined and deduplicated by. Compose several fields into one string. */
 export type Key = string | number;
 
-/** Turns a raw Kafka value into a typed record. */
+/** Turns a raw Kafka value into a typed record. `decode` is called as a plain function, without `this`. */
 export interface Codec<T> {
   readonly name: string;
-  decode(raw: unknown): T;
+  readonly decode: (raw: unknown) => T;
 }
 
 /** Flattens an intersection so the editor shows one object type. */
