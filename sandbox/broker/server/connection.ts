@@ -71,7 +71,15 @@ export class Connection {
     try {
       while (this.queue.length > 0 && !this.socket.destroyed) {
         const frame = this.queue.shift()!;
-        const outcome = await this.dispatcher.dispatch(frame, this);
+        let outcome: Awaited<ReturnType<RequestDispatcher['dispatch']>>;
+        try {
+          outcome = await this.dispatcher.dispatch(frame, this);
+        } catch (error) {
+          // drain() runs detached, so anything thrown here would be an unhandled rejection, which
+          // ends the process: a bug met by one request must close only its connection.
+          this.fail(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+          return;
+        }
         if (outcome.kind === 'close') {
           this.fail(outcome.reason);
           return;

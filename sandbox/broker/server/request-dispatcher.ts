@@ -69,7 +69,14 @@ export class RequestDispatcher {
       return { kind: 'close', reason: 'internal error' };
     }
     if (response === null) return { kind: 'silent' };
-    return { kind: 'respond', chunks: encodeResponse(apiKey as never, apiVersion, correlationId, response as never) };
+    try {
+      return { kind: 'respond', chunks: encodeResponse(apiKey as never, apiVersion, correlationId, response as never) };
+    } catch (error) {
+      // A response that cannot be encoded (say an int64 beyond 2^53 that a malformed request put
+      // there) must cost this connection only; thrown from here it would end the whole process.
+      this.broker.log.error(`encoding the response to API key ${apiKey} v${apiVersion} failed: ${describe(error)}`);
+      return { kind: 'close', reason: 'response could not be encoded' };
+    }
   }
 }
 
