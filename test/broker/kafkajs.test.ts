@@ -197,6 +197,25 @@ test('admin: create with configs, metadata, describe configs, offsets, offsets b
   }
 });
 
+test('offsets by timestamp look inside a gzip-compressed batch too', async () => {
+  const topic = uniqueTopic('kafkajs-time-gzip');
+  const base = Date.now() - 7_200_000;
+  await produce(
+    topic,
+    [0, 1, 2, 3, 4].map((i) => ({ value: `g${i}`, timestamp: String(base + i * 1_000) })),
+    CompressionTypes.GZIP,
+  );
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const at = async (ts: number) => (await withTimeout(admin.fetchTopicOffsetsByTimestamp(topic, ts), 10_000, 'fetchTopicOffsetsByTimestamp'))[0]?.offset;
+    assert.equal(await at(base + 2_500), '3', 'the first record at or after the target, inside one compressed batch');
+    assert.equal(await at(base), '0');
+  } finally {
+    await admin.disconnect();
+  }
+});
+
 test('a consumer group reads every partition through consumer.run and commits what it read', async () => {
   const topic = uniqueTopic('kafkajs-group');
   const groupId = uniqueGroup('kafkajs-group');

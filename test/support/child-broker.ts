@@ -1,13 +1,17 @@
 /**
  * Runs the broker as a separate process through the real CLI (`medallion sandbox start`), so tests
  * can kill it with SIGKILL mid-write and the benchmark can measure its CPU and memory alone.
+ *
+ * The CLI's TypeScript entry is loaded through tsx, as bin/medallion.js does when no bundle exists.
+ * bin/medallion.js itself prefers dist/cli.js when present, and a bundle left from an earlier build
+ * would make tests and benchmarks measure stale code.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { readProcStats, type ProcStats } from './proc-stats';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const cli = path.join(repoRoot, 'bin', 'medallion.js');
+const cli = path.join(repoRoot, 'sandbox', 'cli', 'main.ts');
 
 export interface ChildBroker {
   readonly pid: number;
@@ -36,6 +40,8 @@ export interface ChildBrokerOptions {
 export async function startChildBroker(options: ChildBrokerOptions): Promise<ChildBroker> {
   const args = [
     ...(options.nodeArgs ?? []),
+    '--require',
+    'tsx/cjs',
     cli,
     'sandbox',
     'start',

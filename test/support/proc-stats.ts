@@ -64,7 +64,8 @@ export function sampleRss(pid: number, intervalMs = 100): { readonly peakBytes: 
     if (stats && stats.rssBytes > peak) peak = stats.rssBytes;
   };
   sample();
-  const timer = setInterval(sample, intervalMs);
+  // Unreferenced, so a sampler a failing test forgot to stop cannot keep the test process alive.
+  const timer = setInterval(sample, intervalMs).unref();
   return {
     get peakBytes() {
       return peak;

@@ -51,11 +51,18 @@ export class RawConnection {
     return this.closedFlag;
   }
 
-  /** Writes bytes as they are; resolves when the kernel took them (or the peer is gone). */
-  write(bytes: Buffer): Promise<void> {
+  /**
+   * Writes bytes as they are; resolves when the kernel took them, the peer is gone, or `timeoutMs`
+   * passed (a broker that stopped reading this connection must not stall the caller).
+   */
+  write(bytes: Buffer, timeoutMs = 2_000): Promise<void> {
     if (this.closedFlag || this.socket.destroyed) return Promise.resolve();
     return new Promise((resolve) => {
-      this.socket.write(bytes, () => resolve());
+      const timer = setTimeout(resolve, timeoutMs);
+      this.socket.write(bytes, () => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
   }
 

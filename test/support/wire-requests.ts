@@ -26,7 +26,7 @@ class Out {
     return this.push(b);
   }
 
-  int64(v: number): this {
+  int64(v: number | bigint): this {
     const b = Buffer.alloc(8);
     b.writeBigInt64BE(BigInt(v));
     return this.push(b);
@@ -98,6 +98,26 @@ export function fetchV4(correlationId: number, topic: string, partition: number,
     .int32(partition)
     .int64(offset)
     .int32(maxBytes)
+    .build();
+}
+
+/**
+ * OffsetCommit v2 for one partition, as a simple (group-less) consumer commits: generation -1 and
+ * no member id. The offset is a bigint so tests can send values JavaScript numbers cannot hold.
+ */
+export function offsetCommitV2(correlationId: number, groupId: string, topic: string, partition: number, offset: bigint): Buffer {
+  return new Out()
+    .push(requestHeader(8, 2, correlationId))
+    .string(groupId)
+    .int32(-1)
+    .string('')
+    .int64(-1)
+    .int32(1)
+    .string(topic)
+    .int32(1)
+    .int32(partition)
+    .int64(offset)
+    .string(null)
     .build();
 }
 
