@@ -13,8 +13,9 @@ import type { GoldenRow } from './run-samples-pipeline';
 const ROOT = path.join(__dirname, '..', '..', '..');
 const EXPECTED = path.join(ROOT, 'samples', 'expected');
 
-async function runPipeline(): Promise<Record<string, GoldenRow[]>> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, 'run-samples-pipeline.ts')], {
+async function runPipeline(restoreAfter?: number): Promise<Record<string, GoldenRow[]>> {
+  const args = [path.join(__dirname, 'run-samples-pipeline.ts'), ...(restoreAfter === undefined ? [] : [String(restoreAfter)])];
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', ...args], {
     cwd: ROOT,
     env: { ...process.env, TSX_TSCONFIG_PATH: path.join(ROOT, 'samples', 'tsconfig.json') },
     maxBuffer: 256 << 20,
@@ -22,10 +23,14 @@ async function runPipeline(): Promise<Record<string, GoldenRow[]>> {
   return JSON.parse(stdout) as Record<string, GoldenRow[]>;
 }
 
+let whole: Promise<Record<string, GoldenRow[]>> | undefined;
+/** One uninterrupted run shared by the tests below, since each run costs a process. */
+const runWhole = (): Promise<Record<string, GoldenRow[]>> => (whole ??= runPipeline());
+
 const toNdjson = (rows: GoldenRow[]): string => rows.map((row) => `${JSON.stringify(row)}\n`).join('');
 
 test('the sample pipeline gives the committed outputs on the sample streams', async () => {
-  const outputs = await runPipeline();
+  const outputs = await runWhole();
   const nonEmpty = Object.entries(outputs).filter(([, rows]) => rows.length > 0);
   if (process.env.UPDATE_GOLDEN === '1') {
     await rm(EXPECTED, { recursive: true, force: true });
@@ -41,8 +46,14 @@ test('the sample pipeline gives the committed outputs on the sample streams', as
   }
 });
 
+test('a checkpoint taken mid-way and restored into a fresh job changes no output', async () => {
+  const outputs = await runWhole();
+  const restored = await runPipeline(1500);
+  for (const [name, rows] of Object.entries(outputs)) assert.deepEqual(restored[name], rows, `${name} after a restore at record 1500`);
+});
+
 test('the sample pipeline meets the samples\' declared mess with the right side outputs', async () => {
-  const outputs = await runPipeline();
+  const outputs = await runWhole();
   const manifest = JSON.parse(await readFile(path.join(ROOT, 'samples', 'data', 'MANIFEST.json'), 'utf8')) as { streams: { stream: string; lines: number; injected: { duplicates: number; poison: Record<string, number> } }[] };
   const stream = (name: string) => manifest.streams.find((s) => s.stream === name)!;
   const poison = (name: string) => Object.values(stream(name).injected.poison).reduce((a, b) => a + b, 0);
