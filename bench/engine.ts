@@ -176,13 +176,22 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const bidBatches = batchesOf(bids, 1000);
   console.log(`generated ${events.toLocaleString()} events: ${bids.length.toLocaleString()} bids, ${auctions.length.toLocaleString()} auctions; best of ${reps} runs, one thread`);
 
-  const hand = best(reps, () => {
+  // The ceiling and query (1) run alternately, so a noisy neighbour on the shared cores slows both alike;
+  // the best run of each is kept.
+  const handRun = (): { eventsPerSec: number; results: number; total: number; ms: number } => {
     const start = process.hrtime.bigint();
     const r = handWritten(bidBatches);
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     return { eventsPerSec: Math.round(bids.length / (ms / 1000)), results: r.results, total: r.total, ms: Math.round(ms) };
-  });
-  const r1 = best(reps, () => runEngine(q1, [{ source: 'bids', batches: bidBatches }]));
+  };
+  let hand = handRun();
+  let r1 = runEngine(q1, [{ source: 'bids', batches: bidBatches }]);
+  for (let i = 1; i < reps; i++) {
+    const h = handRun();
+    if (h.eventsPerSec > hand.eventsPerSec) hand = h;
+    const e = runEngine(q1, [{ source: 'bids', batches: bidBatches }]);
+    if (e.eventsPerSec > r1.eventsPerSec) r1 = e;
+  }
   // The engine and the hand-written loop must agree before their speeds are compared.
   const engineTotal = (() => {
     const job = compile(q1.plan, { lineage: false });

@@ -18,11 +18,17 @@ export class Session {
 /** The sessions of one key, sorted by start. */
 export type SessionList = Session[];
 
+/** Where a window meets a key's sessions; reused across calls so the per-record path allocates nothing. */
+export interface Overlap {
+  first: number;
+  count: number;
+}
+
 /**
  * Finds the sessions the window [start, end) merges with: those with `s.start <= end && s.end >= start`.
- * Returns [first, count]; count 0 means none, and `first` is then where a new session is inserted.
+ * Sets `first` and `count`; count 0 means none, and `first` is then where a new session is inserted.
  */
-export function findOverlaps(list: SessionList, start: number, end: number): [number, number] {
+export function findOverlaps(list: SessionList, start: number, end: number, out: Overlap): Overlap {
   let lo = 0;
   let hi = list.length;
   // The first session that ends at or after `start`; every session before it lies wholly before the window.
@@ -33,5 +39,7 @@ export function findOverlaps(list: SessionList, start: number, end: number): [nu
   }
   let count = 0;
   while (lo + count < list.length && list[lo + count]!.start <= end) count++;
-  return [lo, count];
+  out.first = lo;
+  out.count = count;
+  return out;
 }

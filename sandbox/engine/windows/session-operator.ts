@@ -29,6 +29,7 @@ export class SessionOperator extends Operator {
   private readonly scratch: unknown[];
   private readonly idPrefix: string;
   private nextSeq = 0;
+  private readonly overlap = { first: 0, count: 0 };
 
   constructor(ctx: JobContext, readonly def: WindowNode, owner: Owner, retracting: boolean) {
     super(ctx, def, owner);
@@ -65,10 +66,22 @@ export class SessionOperator extends Operator {
       list = [];
       this.sessions.set(rec.key, list);
     }
-    const [first, count] = findOverlaps(list, start, end);
+    const { first, count } = findOverlaps(list, start, end, this.overlap);
     if (count === 0 && closesAt(this.trigger, end) <= this.wm) {
       if (list.length === 0) this.sessions.delete(rec.key);
       this.late(rec, start, end);
+      return;
+    }
+    if (count === 1 && list[first]!.start <= start && list[first]!.end >= end) {
+      // The record falls inside an existing session: add it in place, the common case.
+      const inside = list[first]!;
+      try {
+        accumulate(inside.pane, aggs, xs, this.scratch, rec, this.ctx.maxPositions);
+      } catch (error) {
+        this.fail('aggregate', rec, error);
+        return;
+      }
+      this.afterAdd(rec, inside);
       return;
     }
     const pane = newPane(aggs, this.ctx.maxPositions > 0);
@@ -80,11 +93,7 @@ export class SessionOperator extends Operator {
       return;
     }
     let session: Session;
-    if (count === 1 && list[first]!.start <= start && list[first]!.end >= end) {
-      // The record falls inside an existing session: fold it in without re-shaping anything.
-      session = list[first]!;
-      this.mergePane(session.pane, pane);
-    } else if (count === 0) {
+    if (count === 0) {
       session = new Session(start, end, pane, this.nextSeq++);
       list.splice(first, 0, session);
       this.timers.push(closesAt(this.trigger, end), session.seq, { key: rec.key, session });
@@ -108,6 +117,10 @@ export class SessionOperator extends Operator {
       list.splice(first, count, session);
       this.timers.push(closesAt(this.trigger, hi), session.seq, { key: rec.key, session });
     }
+    this.afterAdd(rec, session);
+  }
+
+  private afterAdd(rec: Rec, session: Session): void {
     if (this.ctx.trace !== null) {
       this.ctx.trace({ type: 'assign', layer: this.owner.name, operator: this.def.id, id: rec.id(), eventTime: rec.ts, watermark: Number.isFinite(this.wm) ? this.wm : null, windows: [{ start: session.start, end: session.end }], lateFor: [] });
     }

@@ -11,11 +11,15 @@ const row = (key: string, start: number, end: number, n: number, total = n): Row
 
 test('merging window set: finds the run of sessions a window overlaps or touches', () => {
   const list = [[0, 10], [20, 30], [40, 50]].map(([s, e]) => new Session(s!, e!, newPane([], false), 0));
-  assert.deepEqual(findOverlaps(list, 12, 18), [1, 0]);
-  assert.deepEqual(findOverlaps(list, 10, 20), [0, 2]);
-  assert.deepEqual(findOverlaps(list, 25, 45), [1, 2]);
-  assert.deepEqual(findOverlaps(list, 55, 60), [3, 0]);
-  assert.deepEqual(findOverlaps([], 1, 2), [0, 0]);
+  const at = (l: typeof list, s: number, e: number): [number, number] => {
+    const o = findOverlaps(l, s, e, { first: -1, count: -1 });
+    return [o.first, o.count];
+  };
+  assert.deepEqual(at(list, 12, 18), [1, 0]);
+  assert.deepEqual(at(list, 10, 20), [0, 2]);
+  assert.deepEqual(at(list, 25, 45), [1, 2]);
+  assert.deepEqual(at(list, 55, 60), [3, 0]);
+  assert.deepEqual(at([], 1, 2), [0, 0]);
 });
 
 test('session, in order: records within the gap form one session, a longer pause starts another', () => {
