@@ -183,6 +183,10 @@ test('control batches carry their marker type', () => {
   assert.equal(controlType(commit), 'commit');
   assert.equal(controlType(abort), 'abort');
   assert.equal(controlType(sample()), null);
+  const cut = Buffer.from(commit);
+  cut[BATCH_HEADER_SIZE] = 0x7f; // the record claims to be far longer than the batch
+  cut[BATCH_HEADER_SIZE + 4] = 0x7f; // and so does its key
+  assert.equal(controlType(cut), null, 'a malformed marker is not a marker');
 });
 
 test('varints survive large and negative deltas', () => {

@@ -487,18 +487,24 @@ export function encodeControlBatch(input: {
 
 /**
  * The marker type of a control batch (its first record's key: version i16, type i16), or null
- * when the batch is not a control batch or its key is not a known marker.
+ * when the batch is not a control batch or its first record is not a well-formed marker.
  */
 export function controlType(batch: Buffer): ControlType | null {
   const header = readBatchHeader(batch, 0);
   if (!header.isControl || header.compression !== Compression.none || header.recordCount < 1) return null;
   const r = new ByteReader(batch.subarray(BATCH_HEADER_SIZE, header.batchLength + BATCH_LOG_OVERHEAD));
-  r.varlong();
-  r.int8();
-  r.varlong();
-  r.varlong();
-  const key = r.nullableBytes();
-  if (key === null || key.length < 4) return null;
-  const type = key.readInt16BE(2);
-  return type === 0 ? 'abort' : type === 1 ? 'commit' : null;
+  try {
+    r.varlong();
+    r.int8();
+    r.varlong();
+    r.varlong();
+    const key = r.nullableBytes();
+    if (key === null || key.length < 4) return null;
+    const type = key.readInt16BE(2);
+    return type === 0 ? 'abort' : type === 1 ? 'commit' : null;
+  } catch (error) {
+    // A control record cut short is not a marker; the caller refuses the batch.
+    if (error instanceof CorruptRecordError) return null;
+    throw error;
+  }
 }

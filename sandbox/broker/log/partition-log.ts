@@ -51,6 +51,13 @@ export const LogErrorCode = {
 export interface AppendOptions {
   /** The broker's clock, for LogAppendTime and segment.ms; defaults to Date.now(). */
   nowMs?: number;
+  /**
+   * Who is writing: a producer ('client') or the broker's own transaction coordinator
+   * ('coordinator'). As in Kafka, only the coordinator may write control batches (transaction
+   * markers); a client's would let any producer end anyone's transaction.
+   * @default 'client'
+   */
+  origin?: 'client' | 'coordinator';
 }
 
 export type AppendResult =
@@ -195,7 +202,7 @@ export class PartitionLog {
     }
     const nowMs = opts.nowMs ?? Date.now();
 
-    const planned = this.planProducerState(views, this.highWatermark, nowMs);
+    const planned = this.planProducerState(views, this.highWatermark, nowMs, opts.origin ?? 'client');
     if (planned.kind !== 'ok') return planned.kind === 'duplicate' ? { ...planned, logStartOffset: this.startOffset } : planned;
 
     let offset = this.highWatermark;
@@ -432,6 +439,7 @@ export class PartitionLog {
     views: BatchView[],
     firstOffset: number,
     nowMs: number,
+    origin: 'client' | 'coordinator',
   ): { kind: 'ok'; entries: Map<number, ProducerEntry> } | { kind: 'duplicate'; baseOffset: number } | { kind: 'error'; errorCode: number; message: string } {
     const entries = new Map<number, ProducerEntry>();
     let offset = firstOffset;
@@ -439,6 +447,7 @@ export class PartitionLog {
       const h = v.header;
       const baseOffset = offset;
       offset += h.lastOffsetDelta + 1;
+      if (h.isControl && origin !== 'coordinator') return { kind: 'error', errorCode: LogErrorCode.invalidRecord, message: 'clients may not write control batches' };
       if (h.producerId < 0) continue;
       const entry = entries.get(h.producerId) ?? this.producers.get(h.producerId);
       if (h.isControl) {
