@@ -5,11 +5,14 @@
  * broker running as its own process. Then, in this process and in the same run:
  * 1. kafkajs consumes them all and does nothing else: the client's ceiling;
  * 2. the materializer consumes them into a fresh warehouse file: the figure;
- * 3. `Warehouse.ingest` appends the same records from memory, with no Kafka: the write path alone;
+ * 3. `Warehouse.ingest` appends the same records from memory, with no Kafka: the write path alone
+ *    (only the ingest calls are timed, not building the records);
  * 4. the raw DuckDB appender appends the same rows, already parsed: DuckDB's ceiling.
+ * Each phase reports rows per wall-clock second and rows per CPU-second of this process.
  * Last, query latency over the 1,000,000-row table for results of 10,000 rows.
  */
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, timestampValue } from '@duckdb/node-api';
 import { Kafka, logLevel } from 'kafkajs';
@@ -40,6 +43,19 @@ function line(i: number): string {
 
 const perSecond = (n: number, ms: number) => Math.round(n / (ms / 1000));
 
+/**
+ * Wall time and this process's CPU time (every thread: JavaScript, kafkajs, DuckDB's workers) of
+ * one phase. The machine is shared, so wall-clock rates swing with other users' load; rows per
+ * CPU-second are the steadier figure to compare runs by.
+ */
+async function timed<T>(body: () => Promise<T>): Promise<{ value: T; wallMs: number; cpuMs: number }> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const value = await body();
+  const used = process.cpuUsage(cpu);
+  return { value, wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
+}
+
 async function consumeOnly(bootstrap: string, records: number): Promise<number> {
   const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, requestTimeout: 10_000, connectionTimeout: 10_000 });
   const consumer = kafka.consumer({ groupId: 'bench-consume-only', maxWaitTimeInMs: 100 });
@@ -61,12 +77,13 @@ async function consumeOnly(bootstrap: string, records: number): Promise<number> 
   return ms;
 }
 
-async function rawAppender(dir: string, lines: string[]): Promise<number> {
+async function rawAppender(dir: string, lines: string[]): Promise<{ wallMs: number; cpuMs: number }> {
   const instance = await DuckDBInstance.create(path.join(dir, 'raw.duckdb'));
   const connection = await instance.connect();
   await connection.run(`CREATE TABLE t (_topic VARCHAR, _partition INTEGER, _offset BIGINT, _timestamp TIMESTAMP, _raw VARCHAR,
     id BIGINT, "user" VARCHAR, amount DOUBLE, "at" VARCHAR, ok BOOLEAN)`);
   const rows = lines.map((l) => JSON.parse(l) as { id: number; user: string; amount: number; at: string; ok: boolean });
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const appender = await connection.createAppender('t');
   for (let i = 0; i < rows.length; i++) {
@@ -86,28 +103,33 @@ async function rawAppender(dir: string, lines: string[]): Promise<number> {
   }
   appender.flushSync();
   appender.closeSync();
-  const ms = performance.now() - started;
+  const wallMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   connection.closeSync();
   instance.closeSync();
-  return ms;
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
 }
 
-async function ingestFromMemory(dir: string, lines: string[]): Promise<number> {
+async function ingestFromMemory(dir: string, lines: string[]): Promise<{ wallMs: number; cpuMs: number }> {
   const warehouse = await Warehouse.open({ path: path.join(dir, 'memory.duckdb') });
   const batchSize = 10_000;
   let busy = 0;
+  let cpuMs = 0;
   for (let start = 0; start < lines.length; start += batchSize) {
     const batch: IncomingRecord[] = [];
     for (let i = start; i < Math.min(lines.length, start + batchSize); i++) {
       batch.push({ offset: String(i), timestamp: String(1_714_557_600_000 + i), key: null, value: Buffer.from(lines[i]!), headers: {} });
     }
     // Only the ingest is timed; building the Buffers stands in for what the Kafka client does.
+    const cpu = process.cpuUsage();
     const started = performance.now();
     await warehouse.ingest(topic, 0, batch);
     busy += performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    cpuMs += (used.user + used.system) / 1000;
   }
   await warehouse.close();
-  return busy;
+  return { wallMs: busy, cpuMs };
 }
 
 function median(values: number[]): number {
@@ -129,16 +151,21 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const produced = await runCommand('kcat', ['-b', broker.bootstrap, '-q', '-P', '-t', topic, '-l', input, '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-X', 'acks=1'], { timeoutMs: 600_000 });
     if (produced.code !== 0) throw new Error(`kcat produce failed: ${describeResult(produced)}`);
 
-    const consumeMs = await consumeOnly(broker.bootstrap, records);
-    console.log(`kafkajs consume only:           ${perSecond(records, consumeMs).toLocaleString()} records/s`);
+    const rates: Record<string, { rowsPerSecond: number; rowsPerCpuSecond: number }> = {};
+    const report = (name: string, wallMs: number, cpuMs: number) => {
+      rates[name] = { rowsPerSecond: perSecond(records, wallMs), rowsPerCpuSecond: perSecond(records, cpuMs) };
+      console.log(`${name.padEnd(24)} ${rates[name]!.rowsPerSecond.toLocaleString().padStart(9)} rows/s, ${rates[name]!.rowsPerCpuSecond.toLocaleString().padStart(9)} rows per CPU-second`);
+    };
+    const consume = await timed(() => consumeOnly(broker.bootstrap, records));
+    report('kafkajsConsumeOnly', consume.value, consume.cpuMs);
 
     const warehouse = await Warehouse.open({ path: path.join(temp.path, 'warehouse.duckdb') });
-    const started = performance.now();
-    const materializer = await Materializer.start(warehouse, { bootstrap: broker.bootstrap, topics: [topic] });
-    await materializer.waitUntilCaughtUp(600_000, 20);
-    const materializeMs = performance.now() - started;
-    await materializer.stop();
-    console.log(`broker → warehouse (materializer): ${perSecond(records, materializeMs).toLocaleString()} rows/s`);
+    const materialize = await timed(async () => {
+      const materializer = await Materializer.start(warehouse, { bootstrap: broker.bootstrap, topics: [topic] });
+      await materializer.waitUntilCaughtUp(600_000, 20);
+      await materializer.stop();
+    });
+    report('materializer', materialize.wallMs, materialize.cpuMs);
 
     const queries: Record<string, string> = {
       rangeOf10k: `SELECT * FROM bench_events WHERE _offset >= ${Math.floor(records / 2)} AND _offset < ${Math.floor(records / 2) + 10_000}`,
@@ -159,18 +186,17 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     }
     await warehouse.close();
 
-    const ingestMs = await ingestFromMemory(temp.path, lines);
-    console.log(`Warehouse.ingest from memory:   ${perSecond(records, ingestMs).toLocaleString()} rows/s`);
-    const appenderMs = await rawAppender(temp.path, lines);
-    console.log(`raw DuckDB appender (ceiling):  ${perSecond(records, appenderMs).toLocaleString()} rows/s`);
+    const ingest = await ingestFromMemory(temp.path, lines);
+    report('ingestFromMemory', ingest.wallMs, ingest.cpuMs);
+    const appender = await rawAppender(temp.path, lines);
+    report('rawAppenderCeiling', appender.wallMs, appender.cpuMs);
 
     return {
       records,
       averageRecordBytes: Math.round(bytes / records),
-      materializeRowsPerSecond: perSecond(records, materializeMs),
-      kafkajsConsumeOnlyRecordsPerSecond: perSecond(records, consumeMs),
-      ingestFromMemoryRowsPerSecond: perSecond(records, ingestMs),
-      rawAppenderRowsPerSecond: perSecond(records, appenderMs),
+      loadAverageAtEnd: Number(os.loadavg()[0]?.toFixed(1)),
+      cores: os.cpus().length,
+      rates,
       queryLatencyFor10kRowsOver: records,
       queryLatency: latency,
     };

@@ -82,3 +82,22 @@ ORDER BY s.v`);
     await t.cleanup();
   }
 });
+
+test('the two-hop SQL in LINEAGE.md runs and reaches the raw bronze lines', async () => {
+  const t = await tempWarehouse();
+  try {
+    const w = t.warehouse;
+    await w.ingest('shop.bronze', 0, [record(0, '{"sku":"a"}', { 'source-file': 'shop.ndjson', line: '1' }), record(1, '{"sku":"a"', { 'source-file': 'shop.ndjson', line: '2' })]);
+    await w.ingest('shop.silver', 0, [record(0, { sku: 'a' }, { 'medallion.layer': 'silver', 'medallion.lineage': lineage([['shop.bronze', 0, 0]]) })]);
+    await w.ingest('shop.gold', 0, [record(0, { sku: 'a', n: 1 }, { 'medallion.layer': 'gold', 'medallion.id': 'a|10:00', 'medallion.lineage': lineage([['shop.silver', 0, 0]]) })]);
+    const result = await w.query(`SELECT g._id AS gold_id, b._raw, b._headers->>'source-file' AS file, b._headers->>'line' AS line
+FROM shop_gold g, UNNEST(g._lineage) AS gu(gp)
+JOIN shop_silver s ON s._topic = gp.t AND s._partition = gp.p AND s._offset = gp.o,
+     UNNEST(s._lineage) AS su(sp)
+JOIN shop_bronze b ON b._topic = sp.t AND b._partition = sp.p AND b._offset = sp.o
+WHERE g._id = 'a|10:00';`);
+    assert.deepEqual(result.rows, [['a|10:00', '{"sku":"a"}', 'shop.ndjson', '1']]);
+  } finally {
+    await t.cleanup();
+  }
+});

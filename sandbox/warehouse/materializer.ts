@@ -147,6 +147,10 @@ export class Materializer {
       sessionTimeout: Math.max(6_000, timeout),
       rebalanceTimeout: Math.max(6_000, timeout),
       maxWaitTimeInMs: 250,
+      // Larger fetches mean fewer, larger DuckDB transactions: each commit costs a WAL write and a
+      // few round trips to DuckDB's threads, whatever the batch size.
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      maxBytes: 64 * 1024 * 1024,
     });
     this.consumer = consumer;
     await consumer.connect();
