@@ -19,14 +19,14 @@ import {
   type BatchHeader,
   type BatchView,
 } from '../codec/record-batch';
-import { scanHeaders, scanVerified } from './batch-scan';
+import { scanHeaders } from './batch-scan';
 import { MAX_SEGMENT_BYTES, resolveLogConfig, type LogConfig } from './log-config';
 import type { LogFileSystem } from './log-file-system';
 import { nodeFileSystem } from './node-file-system';
 import { decodeSnapshot, encodeSnapshot } from './producer-snapshot';
 import { ProducerStateTable, lastSequenceOf, type ProducerEntry } from './producer-state';
-import { OffsetIndex, TimeIndex } from './sparse-index';
 import { Segment } from './segment';
+import { loadSealedSegment, recoverActiveSegment, type RecoveryReport } from './segment-recovery';
 import {
   INDEX_SUFFIX,
   LOG_START_OFFSET_FILE,
@@ -77,27 +77,6 @@ export interface ReadResult {
 export interface TimestampOffset {
   offset: number;
   timestamp: number;
-}
-
-/** One stretch of a segment cut off by recovery, for the broker to log. */
-export interface Truncation {
-  segmentBaseOffset: number;
-  /** File position the segment was cut at. */
-  position: number;
-  bytes: number;
-  /** The first offset that was lost (the offset the bad batch should have had). */
-  fromOffset: number;
-  reason: string;
-}
-
-/** What opening a log found and did. */
-export interface RecoveryReport {
-  truncations: Truncation[];
-  /** Base offsets of sealed segments whose index files were missing or inconsistent and rebuilt. */
-  rebuiltIndexes: number[];
-  /** Offset from which batch headers were scanned to rebuild producer state. */
-  producerStateScannedFrom: number;
-  durationMs: number;
 }
 
 export interface DeleteRecordsResult {
@@ -624,8 +603,8 @@ export class PartitionLog {
       const fd = fs.openReadWrite(path.join(this.dir, offsetFileName(base, LOG_SUFFIX)));
       const segment = new Segment(fs, this.dir, base, fd, nowMs);
       this.segments.push(segment);
-      if (i < bases.length - 1) this.loadSealed(segment);
-      else this.recoverActive(segment);
+      if (i < bases.length - 1) loadSealedSegment(fs, segment, this.config.indexIntervalBytes, this.report);
+      else recoverActiveSegment(fs, segment, this.config.indexIntervalBytes, this.report);
     });
     if (this.segments.length === 0) this.segments.push(Segment.create(fs, this.dir, persistedStart ?? 0, nowMs));
 
@@ -641,69 +620,6 @@ export class PartitionLog {
     if (!data) return null;
     const value = Number(data.toString('utf8').trim());
     return Number.isSafeInteger(value) && value >= 0 ? value : null;
-  }
-
-  /**
-   * A sealed segment keeps its index files when they parse and agree with the file: the batches
-   * from the last offset index entry to the end of the file must verify, end exactly at the end of
-   * the file, and carry no timestamp above the time index's final maximum. Otherwise the indexes
-   * are rebuilt by a verifying scan (which also cuts a damaged segment).
-   */
-  private loadSealed(segment: Segment): void {
-    const size = this.fs.size(segment.fd);
-    const offsetIndex = OffsetIndex.parse(this.fs.readFile(segment.indexPath) ?? Buffer.alloc(0));
-    const timeIndex = TimeIndex.parse(this.fs.readFile(segment.timeIndexPath) ?? Buffer.alloc(0));
-    if (offsetIndex && timeIndex && size > 0) {
-      const lastEntry = offsetIndex.count - 1;
-      const tailStart = offsetIndex.positionAt(lastEntry);
-      let tailMax = -1;
-      const tail = tailStart < size
-        ? scanVerified(this.fs, segment.fd, size, tailStart, segment.baseOffset + offsetIndex.relativeOffsetAt(lastEntry), (_p, h) => {
-            tailMax = Math.max(tailMax, h.maxTimestamp);
-          })
-        : null;
-      const maxTimestamp = timeIndex.timestampAt(timeIndex.count - 1);
-      const offsetOfMax = segment.baseOffset + timeIndex.relativeOffsetAt(timeIndex.count - 1);
-      if (tail && tail.problem === null && tailMax <= maxTimestamp && offsetOfMax < tail.nextOffset) {
-        segment.offsetIndex = offsetIndex;
-        segment.timeIndex = timeIndex;
-        segment.maxTimestamp = maxTimestamp;
-        segment.offsetOfMaxTimestamp = offsetOfMax;
-        segment.restoreTail(size, tail.nextOffset, size - tailStart);
-        return;
-      }
-    }
-    this.report.rebuiltIndexes.push(segment.baseOffset);
-    this.scanAndCut(segment, size);
-    segment.seal();
-    segment.writeIndexFiles();
-  }
-
-  /** The last segment is always verified batch by batch: it is where a crash leaves a torn tail. */
-  private recoverActive(segment: Segment): void {
-    this.scanAndCut(segment, this.fs.size(segment.fd));
-    for (const file of [segment.indexPath, segment.timeIndexPath]) {
-      // Index files of the active segment would be stale after any append; memory is the truth.
-      if (this.fs.stat(file)) this.fs.unlink(file);
-    }
-  }
-
-  private scanAndCut(segment: Segment, size: number): void {
-    const interval = this.config.indexIntervalBytes;
-    const scan = scanVerified(this.fs, segment.fd, size, 0, segment.baseOffset, (position, h, bytes) => {
-      segment.recordBatch(position, h.baseOffset, h.baseOffset + h.lastOffsetDelta, h.maxTimestamp, bytes.length, interval);
-    });
-    if (scan.problem !== null) {
-      this.fs.truncate(segment.fd, scan.validEnd);
-      this.report.truncations.push({
-        segmentBaseOffset: segment.baseOffset,
-        position: scan.validEnd,
-        bytes: size - scan.validEnd,
-        fromOffset: scan.nextOffset,
-        reason: scan.problem,
-      });
-    }
-    segment.restoreTail(scan.validEnd, scan.nextOffset, 0);
   }
 
   /**
