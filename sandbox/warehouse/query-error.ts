@@ -40,6 +40,7 @@ const kinds: Record<string, QueryErrorKind> = {
   Conversion: 'conversion',
   'Invalid Input': 'conversion',
   INTERRUPT: 'timeout',
+  TransactionContext: 'read-only',
 };
 
 /**

@@ -78,8 +78,12 @@ export class QueryRunner {
             connection.interrupt();
           }, timeoutMs)
         : undefined;
+    const readOnly = !(options.allowWrites ?? false);
     try {
-      const result = await this.execute(connection, sql, options.allowWrites ?? false);
+      // The statement-type check gives a clear refusal; the read-only transaction is what actually
+      // guarantees it, since a read-only type can still write (EXPLAIN ANALYZE DELETE runs the DELETE).
+      if (readOnly) await connection.run('BEGIN TRANSACTION READ ONLY');
+      const result = await this.execute(connection, sql, !readOnly);
       const columns = result.columnNames().map((name, i) => {
         // JSON is an alias of VARCHAR; the alias is what tells the grid the text is JSON.
         const type = result.columnType(i);
@@ -108,6 +112,8 @@ export class QueryRunner {
       throw queryErrorFrom(error, sql);
     } finally {
       clearTimeout(timer);
+      // Nothing to keep from a read-only transaction; an interrupted one may already be gone.
+      if (readOnly) await connection.run('ROLLBACK').catch(() => undefined);
       if (this.idle.length < this.maxIdle) this.idle.push(connection);
       else connection.closeSync();
     }

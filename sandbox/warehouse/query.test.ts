@@ -77,6 +77,10 @@ test('the query API refuses writes unless allowed', async () => {
       await assert.rejects(w.query(sql), (e: unknown) => e instanceof QueryError && e.kind === 'read-only', sql);
     }
     assert.equal((await w.query('SELECT count(*) FROM _medallion_offsets')).rows[0]?.[0], 0, 'the DROP in the refused text never ran');
+    // EXPLAIN is allowed, but EXPLAIN ANALYZE runs its statement: the read-only transaction stops it.
+    await w.ingest('orders', 0, [record(0, { id: 1 })]);
+    await assert.rejects(w.query('EXPLAIN ANALYZE DELETE FROM orders'), (e: unknown) => e instanceof QueryError && e.kind === 'read-only');
+    assert.deepEqual((await w.query('SELECT count(*) FROM orders')).rows, [[1]]);
     await w.query('CREATE TABLE notes (a INT); INSERT INTO notes VALUES (1)', { allowWrites: true });
     assert.deepEqual((await w.query('SELECT a FROM notes')).rows, [[1]]);
     assert.deepEqual((await w.query('EXPLAIN SELECT 1')).truncated, false);
@@ -137,6 +141,24 @@ test('a read-only warehouse answers queries and refuses ingest', async () => {
     } finally {
       await reader.close();
     }
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('ingest can add and widen columns of a table, and of its current view, while a long query reads it', async () => {
+  const t = await tempWarehouse();
+  try {
+    const w = t.warehouse;
+    const h = { 'medallion.layer': 'gold', 'medallion.id': 'x', 'medallion.change': 'insert' };
+    await w.ingest('g', 0, Array.from({ length: 2000 }, (_, i) => record(i, { n: i, v: i }, h)));
+    const long = w.query('SELECT count(*) FROM g a, g b, range(1000) c WHERE a.n + b.n + c.range = -1', { timeoutMs: 1500 }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await w.ingest('g', 0, [record(2000, { n: 1.5, v: 'text', extra: true }, h)]);
+    const outcome = await long;
+    assert.ok(!(outcome instanceof Error) || (outcome instanceof QueryError && outcome.kind === 'timeout'), String(outcome));
+    assert.deepEqual((await w.query('SELECT n, v, extra FROM g_current')).rows, [[1.5, 'text', true]]);
+    assert.deepEqual((await w.query('SELECT n, v FROM g WHERE _offset = 7')).rows, [[7, '7']]);
   } finally {
     await t.cleanup();
   }
