@@ -105,6 +105,32 @@ test('each kind of bad input gets its proper answer', async () => {
   }
 });
 
+test('frames claiming nearly the maximum size cost nothing until their bytes arrive', async () => {
+  const claims: RawConnection[] = [];
+  const before = broker.stats();
+  assert.ok(before, 'the broker process is running');
+  try {
+    for (let i = 0; i < 20; i++) {
+      const conn = await RawConnection.open(host, port);
+      claims.push(conn);
+      const size = Buffer.alloc(4);
+      size.writeInt32BE(MAX_FRAME_BYTES - 1);
+      await conn.write(Buffer.concat([size, requestHeader(3, 1, i)]));
+    }
+    // Give the broker time to read every claim (nothing here measures how long that takes).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.ok(await ask(apiVersionsV0(1)), 'the broker still answers others');
+    const during = broker.stats();
+    assert.ok(during, 'the broker process is running');
+    const grownMb = (during.dataBytes - before.dataBytes) / 2 ** 20;
+    // Twenty claims of 100 MB would be 2,000 MB if buffers were reserved for them.
+    assert.ok(grownMb < 200, `the broker's data mappings grew ${grownMb.toFixed(0)} MB for 20 claims of ${MAX_FRAME_BYTES - 1} bytes`);
+    assert.ok(claims.every((c) => !c.closed), 'a claim within the limit keeps its connection open while the bytes are awaited');
+  } finally {
+    for (const c of claims) c.destroy();
+  }
+});
+
 test('an int64 beyond 2^53 in a request does not poison later answers', async () => {
   const groupId = uniqueGroup('huge-offset');
   const topic = uniqueTopic('huge-offset');

@@ -12,6 +12,11 @@ export interface ProcStats {
   rssBytes: number;
   /** The peak resident set size (VmHWM), in bytes. */
   peakRssBytes: number;
+  /**
+   * Private data mappings (VmData), in bytes. Unlike RSS this grows as soon as memory is allocated,
+   * even before it is touched, so it shows a buffer reserved for a size a peer merely claimed.
+   */
+  dataBytes: number;
 }
 
 let clockTicks: number | undefined;
@@ -45,6 +50,7 @@ export function readProcStats(pid: number): ProcStats | null {
     cpuSeconds: (utime + stime) / ticksPerSecond(),
     rssBytes: statusKb(status, 'VmRSS') * 1024,
     peakRssBytes: statusKb(status, 'VmHWM') * 1024,
+    dataBytes: statusKb(status, 'VmData') * 1024,
   };
 }
 
