@@ -52,10 +52,10 @@ export interface AppendOptions {
   /** The broker's clock, for LogAppendTime and segment.ms; defaults to Date.now(). */
   nowMs?: number;
   /**
-   * Who is writing: a producer ('client') or the broker's own transaction coordinator
-   * ('coordinator'). As in Kafka, only the coordinator may write control batches (transaction
-   * markers); a client's would let any producer end anyone's transaction.
-   * @default 'client'
+   * Who is writing. As in Kafka, a producer may not write control batches (transaction markers):
+   * it could end anyone's transaction. The Produce handler passes 'client' to have them refused
+   * with INVALID_RECORD; the broker's own transaction coordinator may pass 'coordinator' or nothing.
+   * @default unset: an internal writer, trusted to write markers
    */
   origin?: 'client' | 'coordinator';
 }
@@ -181,7 +181,7 @@ export class PartitionLog {
     }
     const nowMs = opts.nowMs ?? Date.now();
 
-    const planned = this.planProducerState(views, this.highWatermark, nowMs, opts.origin ?? 'client');
+    const planned = this.planProducerState(views, this.highWatermark, nowMs, opts.origin ?? 'coordinator');
     if (planned.kind !== 'ok') return planned.kind === 'duplicate' ? { ...planned, logStartOffset: this.startOffset } : planned;
 
     let offset = this.highWatermark;
@@ -426,7 +426,7 @@ export class PartitionLog {
       const h = v.header;
       const baseOffset = offset;
       offset += h.lastOffsetDelta + 1;
-      if (h.isControl && origin !== 'coordinator') return { kind: 'error', errorCode: LogErrorCode.invalidRecord, message: 'clients may not write control batches' };
+      if (h.isControl && origin === 'client') return { kind: 'error', errorCode: LogErrorCode.invalidRecord, message: 'clients may not write control batches' };
       if (h.producerId < 0) continue;
       const entry = entries.get(h.producerId) ?? this.producers.get(h.producerId);
       if (h.isControl) {

@@ -58,13 +58,14 @@ test('an abort is listed for fetches that overlap it, and concurrent transaction
   await log.close();
 });
 
-test('a producer may not write a marker itself', async () => {
+test('a producer may not write a marker itself (when the writer says it is a client)', async () => {
   const log = await PartitionLog.open(tempDir('txn-client-marker'));
   log.append(txnBatch(60, 0));
-  const r = log.append(marker(60, 'abort'));
+  const r = log.append(marker(60, 'abort'), { origin: 'client' });
   assert.equal(r.kind === 'error' && r.errorCode, 87, 'INVALID_RECORD');
   assert.equal(log.lastStableOffset, 0, 'the transaction is still open');
   assert.equal(log.highWatermark, 2);
+  assert.equal(log.append(marker(60, 'abort')).kind, 'appended', 'an unspecified writer is internal and trusted');
   await log.close();
 });
 
