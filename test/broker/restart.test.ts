@@ -6,8 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigResourceTypes } from 'kafkajs';
+import { startChildBroker, type ChildBroker } from '../support/child-broker';
 import { startTestBroker } from '../support/in-process-broker';
 import { consumeMessages, testKafka } from '../support/kafkajs-client';
+import { describeResult, runCommand } from '../support/run-command';
 import { makeTempDir } from '../support/temp-dir';
 import { withTimeout } from '../support/timeouts';
 import { uniqueGroup, uniqueTopic } from '../support/topic-names';
@@ -101,3 +103,25 @@ test('records, configs and committed offsets survive a restart on the same data 
 function sortByPartition<T extends { partition: number }>(rows: T[]): T[] {
   return [...rows].sort((a, b) => a.partition - b.partition);
 }
+
+test('the CLI broker stops cleanly on SIGTERM and serves everything again after a restart', { timeout: 60_000 }, async () => {
+  const dir = makeTempDir('medallion-restart-cli-');
+  const topic = uniqueTopic('restart-cli');
+  let broker: ChildBroker | undefined;
+  try {
+    broker = await startChildBroker({ dataDir: dir.path });
+    const lines = Array.from({ length: 500 }, (_, i) => `cli-record-${i}`);
+    const produced = await runCommand('kcat', ['-b', broker.bootstrap, '-q', '-P', '-t', topic, '-X', 'acks=all'], { timeoutMs: 20_000, input: lines.join('\n') + '\n' });
+    assert.equal(produced.code, 0, `kcat produce: ${describeResult(produced)}`);
+    await broker.stop();
+    assert.deepEqual(await broker.exited, { code: 0, signal: null }, `the CLI exits 0 on SIGTERM; output: ${broker.output()}`);
+
+    broker = await startChildBroker({ dataDir: dir.path });
+    const consumed = await runCommand('kcat', ['-b', broker.bootstrap, '-q', '-C', '-t', topic, '-o', 'beginning', '-e', '-f', '%o %s\n'], { timeoutMs: 20_000 });
+    assert.equal(consumed.code, 0, `kcat consume: ${describeResult(consumed)}`);
+    assert.deepEqual(consumed.stdout.trimEnd().split('\n'), lines.map((l, i) => `${i} ${l}`));
+  } finally {
+    await broker?.kill9();
+    dir.remove();
+  }
+});
