@@ -5,13 +5,17 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { Compression, validateBatchAt } from '../../sandbox/broker/codec/record-batch';
 import { startTestBroker, type TestBroker } from '../support/in-process-broker';
+import { testKafka } from '../support/kafkajs-client';
 import { fetchBatches } from '../support/raw-fetch';
 import { describeResult, runCommand, type CommandResult } from '../support/run-command';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
+import { waitFor, withTimeout } from '../support/timeouts';
 import { uniqueGroup, uniqueTopic } from '../support/topic-names';
 
 let env: TestBroker;
@@ -87,6 +91,49 @@ test('-G consumes as a balanced group, commits, and a second run only sees new r
   await kcat(['-P', '-t', topic], { input: Array.from({ length: 5 }, (_, i) => `second-${i}`).join('\n') + '\n' });
   const second = await kcat([...groupArgs, '-c', '5'], { timeoutMs: 30_000 });
   assert.deepEqual(second.stdout.trimEnd().split('\n'), Array.from({ length: 5 }, (_, i) => `second-${i}`));
+});
+
+test('two kcat -G members share a topic\'s partitions and together read every record once', { timeout: 60_000 }, async () => {
+  const topic = uniqueTopic('kcat-two');
+  const group = uniqueGroup('kcat-two');
+  const admin = testKafka(env.bootstrap, 'kcat-two-admin').admin();
+  await withTimeout(admin.connect(), 10_000, 'admin connect');
+  const members: ChildProcess[] = [];
+  try {
+    await withTimeout(admin.createTopics({ topics: [{ topic, numPartitions: 4 }] }), 10_000, 'createTopics');
+    const outputs = [0, 1].map(() => ({ lines: [] as string[] }));
+    for (const out of outputs) {
+      const child = spawn('kcat', ['-b', env.bootstrap, '-q', '-u', '-G', group, '-X', 'auto.offset.reset=earliest', '-f', '%p %s\n', topic], { stdio: ['ignore', 'pipe', 'pipe'] });
+      members.push(child);
+      // A failed spawn shows up as missing output below; unhandled, it would end the test process.
+      child.on('error', () => undefined);
+      createInterface({ input: child.stdout! }).on('line', (line) => out.lines.push(line));
+    }
+    // Produce only once both are in the group, so no rebalance can hand a record to both.
+    await waitFor(
+      async () => {
+        const { groups } = await admin.describeGroups([group]);
+        return groups[0]?.state === 'Stable' && groups[0].members.length === 2;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, label: 'both kcat members joined' },
+    );
+    const values = Array.from({ length: 400 }, (_, i) => `two-${i}`);
+    await kcat(['-P', '-t', topic, '-K:'], { input: values.map((v, i) => `k${i}:${v}`).join('\n') + '\n' });
+    await waitFor(() => outputs[0]!.lines.length + outputs[1]!.lines.length >= values.length, {
+      timeoutMs: 30_000,
+      label: 'both members consumed everything',
+      describe: () => `${outputs[0]!.lines.length} + ${outputs[1]!.lines.length}`,
+    });
+    const all = [...outputs[0]!.lines, ...outputs[1]!.lines].map((l) => l.split(' ')[1]!);
+    assert.deepEqual(all.sort(), [...values].sort(), 'every record read exactly once');
+    const partitionsOf = (lines: string[]) => new Set(lines.map((l) => l.split(' ')[0]));
+    const [a, b] = outputs.map((o) => partitionsOf(o.lines));
+    assert.ok(a!.size > 0 && b!.size > 0, 'both members got partitions');
+    assert.deepEqual([...a!].filter((p) => b!.has(p)), [], 'no partition was read by both');
+  } finally {
+    for (const m of members) m.kill('SIGKILL');
+    await admin.disconnect();
+  }
 });
 
 const codecs = [
