@@ -15,4 +15,5 @@ export type { ListedTable, ListedColumn, LayerCounts } from './schema-listing';
 export type { LineagePosition, Layer, Change } from './lineage-headers';
 export { headerNames } from './lineage-headers';
 export { formatResult } from './result-format';
+export { parseTopicSpecs } from './topic-specs';
 export type { ResultFormat } from './result-format';

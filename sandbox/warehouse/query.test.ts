@@ -46,6 +46,13 @@ test('bad SQL fails with a QueryError that names the problem and where it is', a
     assert.equal(missing.position?.line, 2);
     assert.equal(missing.position?.column, 15);
 
+    // DuckDB shows only a window of a long line, cut with '...'; the position is still in the whole text.
+    const columns = Array.from({ length: 40 }, (_, i) => `${i} AS column_number_${i}`).join(', ');
+    const long = `SELECT ${columns}, nope_column FROM range(3)`;
+    const far = await w.query(long).catch((e: unknown) => e);
+    assert.ok(far instanceof QueryError);
+    assert.equal(far.position?.offset, long.indexOf('nope_column'));
+
     const empty = await w.query('  -- nothing\n').catch((e: unknown) => e);
     assert.ok(empty instanceof QueryError);
     assert.equal(empty.kind, 'empty');

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { ResultFormat, TopicSpec } from '../../warehouse/index';
-import { Materializer, QueryError, Warehouse, formatResult } from '../../warehouse/index';
+import { Materializer, QueryError, Warehouse, formatResult, parseTopicSpecs } from '../../warehouse/index';
 import { parseIntOption } from '../options';
 
 function parsePattern(value: string): RegExp {
@@ -21,7 +21,11 @@ function parsePattern(value: string): RegExp {
 
 function readSpecs(file: string | undefined): Record<string, TopicSpec> {
   if (file === undefined) return {};
-  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, TopicSpec>;
+  try {
+    return parseTopicSpecs(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (error) {
+    throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** DuckDB's lock error names the file and the other process; add what to do about it. */
