@@ -137,3 +137,30 @@ test('layer counts separate each layer from its quarantine, late and dead-letter
     await t.cleanup();
   }
 });
+
+test('inferred columns widen to JSON when scalars meet nested values, keeping earlier values as JSON', async () => {
+  const t = await tempWarehouse();
+  try {
+    const w = t.warehouse;
+    await w.ingest('mixed', 0, [record(0, { v: 1, f: true })]);
+    await w.ingest('mixed', 0, [record(1, { v: { deep: [1] }, f: 2 })]);
+    const result = await w.query('SELECT v, f FROM mixed ORDER BY _offset');
+    assert.deepEqual(result.columns.map((c) => c.type), ['JSON', 'JSON']);
+    assert.deepEqual(result.rows, [['1', 'true'], ['{"deep":[1]}', '2']]);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('a topic whose table name a user already took gets the next free name', async () => {
+  const t = await tempWarehouse();
+  try {
+    const w = t.warehouse;
+    await w.query('CREATE TABLE orders (note VARCHAR); CREATE VIEW orders_2 AS SELECT 1', { allowWrites: true });
+    await w.ingest('orders', 0, [record(0, { id: 1 })]);
+    assert.equal(w.tableOf('orders'), 'orders_3');
+    assert.deepEqual((await w.query('SELECT id FROM orders_3')).rows, [[1]]);
+  } finally {
+    await t.cleanup();
+  }
+});

@@ -73,6 +73,19 @@ export class Ingestor {
   }
 
   /**
+   * Names a new table or view must not take: the warehouse's own, and whatever else the file holds
+   * (a user may have created tables through the query API with writes allowed).
+   */
+  private async takenNames(): Promise<Set<string>> {
+    const taken = lowerNames(this.state, this.reservedNames);
+    const existing = await this.connection.runAndReadAll(
+      "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' UNION ALL SELECT view_name FROM duckdb_views() WHERE schema_name = 'main'",
+    );
+    for (const [name] of existing.getRows()) taken.add(String(name).toLowerCase());
+    return taken;
+  }
+
+  /**
    * Appends the records of one partition, in offset order, skipping offsets already materialized.
    * Not reentrant: the caller serializes calls (the warehouse does).
    */
@@ -90,7 +103,7 @@ export class Ingestor {
     // Work on copies, so a failed transaction leaves the in-memory catalog as the database has it.
     const table: TableState = existing
       ? { ...existing, columns: [...existing.columns], byField: new Map(existing.byField) }
-      : { topic, table: allocateName(tableBaseName(topic), lowerNames(this.state, this.reservedNames)), currentView: null, columns: [], byField: new Map() };
+      : { topic, table: allocateName(tableBaseName(topic), await this.takenNames()), currentView: null, columns: [], byField: new Map() };
     const statements: string[] = [];
     const t = quoteIdent(table.table);
     if (!existing) {
@@ -122,7 +135,9 @@ export class Ingestor {
       }
     }
     if (table.currentView === null && fresh.some((r) => r.lineage.change !== null)) {
-      table.currentView = allocateName(`${table.table}_current`, lowerNames(this.state, this.reservedNames));
+      const taken = await this.takenNames();
+      taken.add(table.table.toLowerCase());
+      table.currentView = allocateName(`${table.table}_current`, taken);
       statements.push(currentViewSql(table.currentView, table.table));
       statements.push(`UPDATE _medallion_tables SET current_view = ${quoteLiteral(table.currentView)} WHERE topic = ${quoteLiteral(topic)}`);
     }
