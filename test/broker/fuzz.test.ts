@@ -150,7 +150,7 @@ test('an int64 beyond 2^53 in a request does not poison later answers', async ()
   }
 });
 
-test(`random and mutated frames over many connections; clients lose nothing (seed ${seed})`, { timeout: 150_000 }, async () => {
+test(`random and mutated frames over many connections; clients lose nothing (seed ${seed})`, { timeout: 150_000 }, async (t) => {
   const rng = new SeededRandom(seed);
   const versions = await ask(apiVersionsV0(1));
   assert.ok(versions);
@@ -229,6 +229,7 @@ test(`random and mutated frames over many connections; clients lose nothing (see
     await withTimeout(Promise.all(Array.from({ length: 12 }, () => worker())), 120_000, 'fuzz workers');
     stopProducing = true;
     await withTimeout(producing, 20_000, 'producer loop');
+    t.diagnostic(`${thrown} hostile connections: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}; bystander produced ${acked.length}`);
 
     assert.equal(brokerDied, false, `the broker process died during the fuzz (seed ${seed}); its output: ${broker.output().slice(-3000)}`);
     await waitFor(() => acked.every((v) => received.has(v)), {
