@@ -1,5 +1,13 @@
 // Errors the engine raises, and how a user's stack frame is found in a thrown error.
 
+/** An error the engine raises about a record (an unusable event time), not thrown by user code: it has no user location. */
+export class RecordError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecordError';
+  }
+}
+
 /** Thrown out of the job when a layer's policy is to fail: an expectation with action `fail`, or a transform error under `onError: 'fail'`. */
 export class PipelineFailure extends Error {
   constructor(

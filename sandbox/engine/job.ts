@@ -289,8 +289,32 @@ export function compile(plan: PipelinePlan, options: CompileOptions = {}): Job {
       else from.connect(op, port);
     });
   }
+  routeWatermarks([...ops.values()]);
+  for (const op of sourceOps.values()) fuse(op);
   const fingerprint = nodes.map((n) => `${n.id}:${n.kind}`).join(',');
   return new Job(plan, ctx, [...ops.values()], sourceOps, outputs, fingerprint);
+}
+
+/**
+ * Sends each operator's watermarks straight to the nearest downstream operators that use them,
+ * past the record-at-a-time operators in between (which would only forward them).
+ */
+function routeWatermarks(ops: readonly Operator[]): void {
+  const targets = (op: Operator): [Operator, number][] =>
+    op.downstream().flatMap(([next, port]): [Operator, number][] => (next.passesWatermarks ? targets(next) : [[next, port]]));
+  for (const op of ops) {
+    const t = op.passesWatermarks ? [] : targets(op);
+    op.wmOuts = t.map(([o]) => o);
+    op.wmPorts = t.map(([, port]) => port);
+  }
+}
+
+/** Lets a source run source → keyBy → tumbling scalar window as one loop when nothing else reads in between. */
+function fuse(source: SourceOperator): void {
+  const keyBy = source.outs.length === 1 ? source.outs[0] : undefined;
+  if (!(keyBy instanceof KeyByOperator) || keyBy.outs.length !== 1) return;
+  const window = keyBy.outs[0];
+  if (window instanceof ScalarWindowOperator && window.fusable) source.fused = { keyBy, window };
 }
 
 function makeOperator(n: PlanNode, ctx: JobContext, owner: Owner, clock: Clock, retracting: Set<number>): Operator {

@@ -3,7 +3,7 @@
 import type { Clock } from '../time';
 import type { ErrorPolicy } from '../plan';
 import type { TraceFn } from '../trace';
-import { PipelineFailure, errorMessage, userLocation } from '../errors';
+import { PipelineFailure, RecordError, errorMessage, userLocation } from '../errors';
 import type { ChangeKind, DeadLetterRecord, Lineage, OutputRecord, Rec } from '../record';
 
 /** The layer (or bronze source) an operator belongs to. */
@@ -68,7 +68,8 @@ export class JobContext {
     if (owner.onError === 'fail') {
       throw new PipelineFailure(`${operator} in layer "${owner.name}" threw on record ${rec.id()}: ${errorMessage(error)}`, owner.name, operator, error);
     }
-    const value: DeadLetterRecord = { record: rec.value, operator, definedAt, error: errorMessage(error), location: userLocation(stack) };
+    const location = error instanceof RecordError ? null : userLocation(stack);
+    const value: DeadLetterRecord = { record: rec.value, operator, definedAt, error: errorMessage(error), location };
     this.metrics.deadLetters[owner.name] = (this.metrics.deadLetters[owner.name] ?? 0) + 1;
     this.write(`${owner.name}.dead_letter`, 'insert', rec.id(), rec.key, value, rec.ts, this.lineage(rec));
   }

@@ -9,6 +9,7 @@ import type { JobContext, Owner } from './context';
 import { Operator } from './operator';
 
 export class ExpectOperator extends Operator {
+  override readonly passesWatermarks = true;
   private readonly counts: { passed: number; failed: number; action: string };
 
   constructor(ctx: JobContext, readonly def: ExpectNode, owner: Owner) {

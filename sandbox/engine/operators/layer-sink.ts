@@ -6,6 +6,7 @@ import type { JobContext, Owner } from './context';
 import { Operator } from './operator';
 
 export class LayerOperator extends Operator {
+  override readonly passesWatermarks = true;
   private readonly buffer: OutputRecord[];
 
   constructor(ctx: JobContext, readonly def: LayerNode, owner: Owner) {

@@ -17,6 +17,15 @@ const NO_WATERMARK = time.NO_WATERMARK;
 export abstract class Operator {
   readonly outs: Operator[] = [];
   readonly outPorts: number[] = [];
+  /**
+   * Where watermarks go: the nearest downstream operators that use them. Operators that only look at
+   * one record at a time neither keep nor need a watermark, so compile() routes watermarks past them
+   * (see `passesWatermarks`), which saves calls on every watermark advance.
+   */
+  wmOuts: Operator[] = [];
+  wmPorts: number[] = [];
+  /** True for operators that hold no timers and read no watermark: watermarks skip them. */
+  readonly passesWatermarks: boolean = false;
   /** The operator's input watermark; never IDLE. */
   wm = NO_WATERMARK;
   /** Reused for every call of a user callback, so calling one allocates nothing. */
@@ -65,11 +74,17 @@ export abstract class Operator {
   }
 
   protected forwardWatermark(wm: number): void {
-    const outs = this.outs;
-    for (let i = 0; i < outs.length; i++) outs[i]!.watermark(wm, this.outPorts[i]!);
+    const outs = this.wmOuts;
+    for (let i = 0; i < outs.length; i++) outs[i]!.watermark(wm, this.wmPorts[i]!);
   }
 
-  protected fail(operator: string, rec: Rec, error: unknown): void {
+  /** The operators records go to, with their ports; a split overrides this with its routes. */
+  downstream(): [Operator, number][] {
+    return this.outs.map((o, i) => [o, this.outPorts[i]!]);
+  }
+
+  /** Routes a user callback's error for `rec`; public so a fused loop can report for the operator it stands in for. */
+  fail(operator: string, rec: Rec, error: unknown): void {
     this.ctx.deadLetter(this.owner, operator, this.node.definedAt, rec, error);
   }
 

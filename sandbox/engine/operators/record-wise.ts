@@ -1,11 +1,12 @@
 // Record-wise operators: each looks at one record and forgets it. A user callback that throws sends the
 // record to the owner's dead-letter output (or fails the job), and the stream goes on.
-import type { FilterNode, FlatMapNode, KeyByNode, MapNode, SplitNode } from '../plan';
+import type { FilterNode, FlatMapNode, KeyByNode, MapNode, RecordContext, SplitNode } from '../plan';
 import { Rec } from '../record';
 import type { JobContext, Owner } from './context';
 import { MultiInputOperator, Operator } from './operator';
 
 export class MapOperator extends Operator {
+  override readonly passesWatermarks = true;
   constructor(ctx: JobContext, readonly def: MapNode, owner: Owner) {
     super(ctx, def, owner);
   }
@@ -28,6 +29,7 @@ export class MapOperator extends Operator {
 }
 
 export class FilterOperator extends Operator {
+  override readonly passesWatermarks = true;
   constructor(ctx: JobContext, readonly def: FilterNode, owner: Owner) {
     super(ctx, def, owner);
   }
@@ -51,6 +53,7 @@ export class FilterOperator extends Operator {
 }
 
 export class FlatMapOperator extends Operator {
+  override readonly passesWatermarks = true;
   constructor(ctx: JobContext, readonly def: FlatMapNode, owner: Owner) {
     super(ctx, def, owner);
   }
@@ -73,8 +76,13 @@ export class FlatMapOperator extends Operator {
 }
 
 export class KeyByOperator extends Operator {
+  override readonly passesWatermarks = true;
   constructor(ctx: JobContext, readonly def: KeyByNode, owner: Owner) {
     super(ctx, def, owner);
+  }
+  /** The context handed to the key function, for a source's fused loop. */
+  get context(): RecordContext {
+    return this.rctx;
   }
   push(rec: Rec): void {
     const c = this.rctx;
@@ -99,6 +107,7 @@ export class KeyByOperator extends Operator {
  * are pass-through operators registered by compile(); a route nobody reads is null and drops records.
  */
 export class SplitOperator extends Operator {
+  override readonly passesWatermarks = true;
   /** Index 0 is the unmatched route; route i of the definition is at i + 1. */
   readonly routes: (RouteOperator | null)[];
   constructor(ctx: JobContext, readonly def: SplitNode, owner: Owner) {
@@ -124,12 +133,13 @@ export class SplitOperator extends Operator {
     }
     this.routes[target]?.push(rec);
   }
-  protected override forwardWatermark(wm: number): void {
-    for (const r of this.routes) r?.watermark(wm, 0);
+  override downstream(): [Operator, number][] {
+    return this.routes.flatMap((r): [Operator, number][] => (r === null ? [] : [[r, 0]]));
   }
 }
 
 export class RouteOperator extends Operator {
+  override readonly passesWatermarks = true;
   push(rec: Rec): void {
     this.emit(rec);
   }

@@ -37,3 +37,11 @@ export function windowPipeline(spec: WindowSpec, f: WindowFixture = {}): Pipelin
 
 /** A window result reduced to what the tests compare. */
 export type Row = { key: string; windowStart: number; windowEnd: number; n: number; total: number };
+
+/** Asserts two JSON texts are equal, reporting where they first differ instead of both texts in full. */
+export function sameJson(actual: string, expected: string): void {
+  if (actual === expected) return;
+  let i = 0;
+  while (i < actual.length && actual[i] === expected[i]) i++;
+  throw new Error(`JSON differs at character ${i}:\n  actual:   ...${actual.slice(Math.max(0, i - 150), i + 150)}\n  expected: ...${expected.slice(Math.max(0, i - 150), i + 150)}`);
+}

@@ -46,16 +46,12 @@ export class ScalarWindowOperator extends WindowOperator {
     const ts = rec.ts;
     const lateness = this.trigger.allowedLateness;
     if (this.tumblingSize > 0) {
-      // alignedStart() inlined: this line runs once per record.
-      const size = this.tumblingSize;
-      const r = (ts - this.offset) % size;
-      const end = ts - (r < 0 ? r + size : r) + size;
-      if (end + lateness <= this.wm) {
+      if (!this.addTumbling(rec.key, x, ts)) {
+        const end = this.tumblingEnd(ts);
         if (this.ctx.trace !== null) this.traceAssign(rec, assignEnds(this.def.window, ts, this.ends));
         this.late(rec, end - this.tumblingSize, end);
         return;
       }
-      this.add(end, rec.key, x, ts);
       if (this.ctx.trace !== null) this.traceAssign(rec, assignEnds(this.def.window, ts, this.ends));
       return;
     }
@@ -70,6 +66,46 @@ export class ScalarWindowOperator extends WindowOperator {
     }
     if (this.ctx.trace !== null) this.traceAssign(rec, n);
     if (accepted === 0 && n > 0) this.late(rec, startOfEnd(this.def.window, ends[n - 1]!), ends[n - 1]!);
+  }
+
+  private tumblingEnd(ts: number): number {
+    const size = this.tumblingSize;
+    const r = (ts - this.offset) % size;
+    return ts - (r < 0 ? r + size : r) + size;
+  }
+
+  /** True for a tumbling count (or an aggregate of the record itself): what a source's fused loop may call. */
+  get fusable(): boolean {
+    return this.tumblingSize > 0 && this.aggs[0]!.extract === null;
+  }
+
+  /**
+   * Adds a record to its tumbling window; false, changing nothing, when that window has closed (the
+   * caller then reports the record late). `x` is the extracted aggregate input.
+   */
+  addTumbling(key: unknown, x: unknown, ts: number): boolean {
+    const lateness = this.trigger.allowedLateness;
+    // alignedStart() inlined: this runs once per record.
+    const size = this.tumblingSize;
+    const r = (ts - this.offset) % size;
+    const end = ts - (r < 0 ? r + size : r) + size;
+    if (end + lateness <= this.wm) return false;
+    let byKey = end === this.lastEnd ? this.lastCells : this.cells.get(end);
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.cells.set(end, byKey);
+      this.timers.push(end + lateness, end, end);
+    }
+    this.lastEnd = end;
+    this.lastCells = byKey;
+    const cur = byKey.get(key);
+    if (this.isCount) {
+      byKey.set(key, cur === undefined ? 1 : (cur as number) + 1);
+    } else {
+      const agg = this.aggs[0]!;
+      byKey.set(key, agg.add(cur === undefined ? agg.init() : cur, x, ts));
+    }
+    return true;
   }
 
   private add(end: number, key: unknown, x: unknown, ts: number): void {
