@@ -5,6 +5,7 @@
 // that is the ceiling the engine is measured against. Single-threaded; rates are events per second of
 // this process's CPU time, which is events/s per core and, unlike wall time, does not depend on what
 // other processes on the shared cores are doing (wall-clock rates are kept in the JSON as well).
+// Flags: --events=N (default 2,000,000), --reps=N (default 3), --only=q1 (the ceiling and query 1 only).
 import { compile } from '../sandbox/engine';
 import { count, hopping, json, maxBy, pipeline, session, tumbling, type Pipeline } from '../sandbox/pipeline';
 
