@@ -51,7 +51,9 @@ function producePartition(topicName: string, index: number, records: Buffer | nu
     if (error instanceof CorruptRecordError) return failed(index, ErrorCode.CORRUPT_MESSAGE, error.message);
     throw error;
   }
-  const result = partition.log.append(records);
+  // Only the transaction coordinator writes control batches (markers); a client that sends one is
+  // refused with INVALID_RECORD, as Kafka's LogValidator does for client-originated appends.
+  const result = partition.log.append(records, { origin: 'client' });
   if (result.kind === 'error') return failed(index, result.errorCode);
   if (result.kind === 'appended') partition.appended.notify();
   return {
