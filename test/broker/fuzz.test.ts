@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Consumer } from 'kafkajs';
-import { encodeRecordBatch } from '../../sandbox/broker/codec/record-batch';
+import { encodeControlBatch, encodeRecordBatch } from '../../sandbox/broker/codec/record-batch';
 import { startChildBroker, type ChildBroker } from '../support/child-broker';
 import { testKafka } from '../support/kafkajs-client';
 import { sampleRss } from '../support/proc-stats';
@@ -25,6 +25,7 @@ import { corruptProduce, fuzzFrame, validRequestCorpus, withSize } from './fixtu
 const MAX_FRAME_BYTES = 100 * 1024 * 1024;
 const CORRUPT_MESSAGE = 2;
 const UNSUPPORTED_VERSION = 35;
+const INVALID_RECORD = 87;
 
 const seed = Number(process.env.MEDALLION_FUZZ_SEED ?? Date.now() % 1_000_000);
 let dir: TempDir;
@@ -103,6 +104,21 @@ test('each kind of bad input gets its proper answer', async () => {
     size.writeInt32BE(claim);
     await expectClosed(size, `a frame claiming ${claim} bytes`);
   }
+});
+
+test('a client cannot write transaction markers (control batches) through Produce', async () => {
+  const topic = uniqueTopic('control-by-client');
+  assert.ok(await ask(metadataV1(1, [topic])), 'metadata is answered');
+  for (const type of ['commit', 'abort'] as const) {
+    const marker = encodeControlBatch({ producerId: 4242, producerEpoch: 0, type, coordinatorEpoch: 0, timestamp: Date.now() });
+    const answer = await ask(produceV3(2, topic, 0, marker));
+    assert.ok(answer, 'the produce is answered');
+    // Kafka's LogValidator: "Clients are not allowed to write control records".
+    assert.deepEqual(parseProduceV3(answer).partitions.map((p) => p.errorCode), [INVALID_RECORD], `a client-written ${type} marker is refused`);
+  }
+  const good = await ask(produceV3(3, topic, 0, encodeRecordBatch({ records: [{ key: null, value: Buffer.from('data') }] })));
+  assert.ok(good);
+  assert.deepEqual(parseProduceV3(good).partitions.map((p) => [p.errorCode, p.baseOffset]), [[0, 0]], 'no marker took an offset');
 });
 
 test('frames claiming nearly the maximum size cost nothing until their bytes arrive', async () => {
