@@ -110,6 +110,31 @@ test('the idempotent producer gets a producer id and every record is stored once
   }
 });
 
+test('transactions: a read_committed consumer sees committed records and never aborted ones', async () => {
+  const topic = uniqueTopic('kafkajs-txn');
+  const producer = kafka.producer({ transactionalId: uniqueGroup('txn-id'), idempotent: true, maxInFlightRequests: 1 });
+  await withTimeout(producer.connect(), 10_000, 'transactional producer connect');
+  try {
+    const committed = await withTimeout(producer.transaction(), 10_000, 'begin transaction');
+    await withTimeout(committed.send({ topic, messages: [{ value: 'c1' }, { value: 'c2' }, { value: 'c3' }] }), 10_000, 'send in transaction');
+    await withTimeout(committed.commit(), 10_000, 'commit transaction');
+    const aborted = await withTimeout(producer.transaction(), 10_000, 'begin second transaction');
+    await withTimeout(aborted.send({ topic, messages: [{ value: 'a1' }, { value: 'a2' }] }), 10_000, 'send in aborted transaction');
+    await withTimeout(aborted.abort(), 10_000, 'abort transaction');
+    const last = await withTimeout(producer.transaction(), 10_000, 'begin third transaction');
+    await withTimeout(last.send({ topic, messages: [{ value: 'c4' }] }), 10_000, 'send in third transaction');
+    await withTimeout(last.commit(), 10_000, 'commit third transaction');
+  } finally {
+    await producer.disconnect();
+  }
+  // kafkajs consumers read with isolation level read_committed unless told otherwise.
+  const got = await consumeMessages(kafka, { topic, groupId: uniqueGroup('txn-reader'), count: 4 });
+  assert.deepEqual(got.map((m) => m.message.value?.toString()), ['c1', 'c2', 'c3', 'c4']);
+  // Each commit or abort marker takes an offset of its own, as in Kafka: c1-c3 at 0-2, a marker at
+  // 3, a1-a2 at 4-5, a marker at 6, then c4.
+  assert.equal(got[3]?.message.offset, '7');
+});
+
 test('admin: create with configs, metadata, describe configs, offsets, offsets by time, delete', async () => {
   const topic = uniqueTopic('kafkajs-admin');
   const admin = kafka.admin();
