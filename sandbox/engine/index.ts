@@ -1,5 +1,6 @@
 // The engine's public surface: what the authoring API, the test driver and the runner use.
-export { compile, Job, type CompileOptions, type JobSnapshot, type OutputInfo } from './job';
+export { compile, type CompileOptions } from './compile';
+export { Job, type JobSnapshot, type OutputInfo } from './job';
 export type { SourceRecord } from './operators/source';
 export type { Metrics } from './operators/context';
 export type { OutputRecord, Lineage, LateRecord, QuarantineRecord, DeadLetterRecord, ChangeKind } from './record';

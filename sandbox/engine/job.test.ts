@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { count, json, pipeline, tumbling } from '../pipeline';
-import { compile } from './job';
+import { compile } from './compile';
 import { ManualClock } from './time';
 import type { Ev } from './testdata/fixtures';
 
@@ -63,4 +63,18 @@ test('job: state stays bounded by open windows over a long stream', () => {
   }
   // Ten users in at most two open minutes, whatever the length of the stream.
   assert.ok(peak <= 20, `peak state ${peak}`);
+});
+
+test('job: how one partition\'s records are split into batches does not change the output', () => {
+  const input: Ev[] = [];
+  for (let i = 0; i < 2000; i++) input.push({ id: `e${i}`, user: `u${i % 7}`, v: i % 5, t: i * 97 - (i % 13) * 900 });
+  const run = (size: number): string => {
+    const job = compile(p.plan);
+    for (let off = 0; off < input.length; off += size) job.pushValues('events', 0, off, input.slice(off, off + size));
+    job.finish();
+    return JSON.stringify(job.drain());
+  };
+  const one = run(1);
+  assert.ok(one.includes('per_user.late'), 'the input has late records, so the watermark timing matters');
+  assert.ok(run(1000) === one && run(37) === one);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { count, createTestDriver, cumulating, hopping, json, max, pipeline, sum, tumbling, type OutputRecord } from '../../pipeline';
-import { compile } from '../job';
+import { compile } from '../compile';
 import { prng } from '../testdata/rich-pipeline';
 import { sameJson, type Ev } from '../testdata/fixtures';
 import type { WindowSpec } from './assigners';
