@@ -80,6 +80,32 @@ test('-P -K: from a file, then -C -o beginning -e with a format shows keys, valu
   assert.deepEqual(tail.stdout.trimEnd().split('\n'), [45, 46, 47, 48, 49].map((i) => `${i}:value number ${i}`));
 });
 
+test('-Q and -o s@ find offsets by time; -o -N counts from the end; an offset past the end resets', async () => {
+  const topic = uniqueTopic('kcat-offsets');
+  const before = Date.now() - 60_000;
+  await kcat(['-P', '-t', topic], { input: ['v0', 'v1', 'v2', 'v3', 'v4'].join('\n') + '\n' });
+  const after = Date.now() + 60_000;
+  // -Q prints its answer only when not quiet, so it runs without -q.
+  const query = async (ts: number) => {
+    const result = await runCommand('kcat', ['-b', env.bootstrap, '-Q', '-t', `${topic}:0:${ts}`], { timeoutMs: 20_000 });
+    assert.equal(result.code, 0, describeResult(result));
+    return result.stdout.trim();
+  };
+  // Before every record: the first offset; after every record: -1, as Kafka answers.
+  assert.equal(await query(before), `${topic} [0] offset 0`);
+  assert.equal(await query(after), `${topic} [0] offset -1`);
+  const fromTime = await kcat(['-C', '-t', topic, '-o', `s@${before}`, '-e', '-f', '%o %s\n']);
+  assert.equal(fromTime.stdout, '0 v0\n1 v1\n2 v2\n3 v3\n4 v4\n');
+  const lastTwo = await kcat(['-C', '-t', topic, '-o', '-2', '-e', '-f', '%o %s\n']);
+  assert.equal(lastTwo.stdout, '3 v3\n4 v4\n');
+  // Past the end: OFFSET_OUT_OF_RANGE, and librdkafka resets to the end (auto.offset.reset=latest).
+  const past = await runCommand('kcat', ['-b', env.bootstrap, '-C', '-t', topic, '-o', '100', '-e', '-f', '%o %s\n'], { timeoutMs: 20_000 });
+  assert.equal(past.code, 0, describeResult(past));
+  assert.equal(past.stdout, '');
+  assert.match(past.stderr, /Offset out of range/);
+  assert.match(past.stderr, /Reached end of topic \S+ \[0\] at offset 5/);
+});
+
 test('-G consumes as a balanced group, commits, and a second run only sees new records', async () => {
   const topic = uniqueTopic('kcat-group');
   const group = uniqueGroup('kcat');
