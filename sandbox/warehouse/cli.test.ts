@@ -1,7 +1,8 @@
 // Black-box tests of `medallion warehouse materialize` and `medallion query` through the real CLI.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -57,6 +58,54 @@ test('materialize --exit-when-idle, then query in every format, with errors that
     assert.equal(write.code, 1);
     assert.match(write.stderr, /Only SELECT and EXPLAIN statements may run here; statement 1 is DELETE/);
   } finally {
+    await broker.close();
+    temp.remove();
+  }
+});
+
+test('kill -9 in the middle of materializing, then resume: every record exactly once', { timeout: 120_000 }, async () => {
+  const temp = tempDir('cli-kill');
+  const broker = await startBroker({ port: 0, dataDir: path.join(temp.dir, 'kafka'), logger: { info() {}, warn() {}, error() {} } });
+  const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, requestTimeout: 5000, connectionTimeout: 5000 });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'kill.bronze', numPartitions: 2 }], timeout: 5000 });
+    const producer = kafka.producer();
+    await producer.connect();
+    const total = 60_000;
+    for (let start = 0; start < total; start += 10_000) {
+      const messages = Array.from({ length: 10_000 }, (_, i) => ({ partition: (start + i) % 2, value: JSON.stringify({ n: start + i, pad: 'x'.repeat(50) }) }));
+      await producer.send({ topic: 'kill.bronze', acks: -1, timeout: 10_000, messages });
+    }
+    await producer.disconnect();
+    const db = path.join(temp.dir, 'w.duckdb');
+    const args = ['warehouse', 'materialize', '--bootstrap', broker.bootstrap, '--topics', 'kill.bronze', '--db', db, '--group', 'kill-test', '--timeout', '5000'];
+
+    // The group's offsets are committed only after DuckDB commits, so once they show progress some
+    // batches are in the file and others are not: the moment to pull the plug.
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: 'ignore' });
+    const exited = once(child, 'exit');
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const offsets = await admin.fetchOffsets({ groupId: 'kill-test', topics: ['kill.bronze'] });
+      const committed = offsets.flatMap((t) => t.partitions).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+      if (committed > 0) {
+        assert.ok(committed < total, 'the materializer was stopped before it finished');
+        break;
+      }
+      assert.ok(Date.now() < deadline, 'the materializer committed something in time');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    child.kill('SIGKILL');
+    await exited;
+
+    const resumed = await medallion([...args, '--exit-when-idle']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const counted = await medallion(['query', '--db', db, '--format', 'csv', 'SELECT count(*), count(DISTINCT n), min(n), max(n) FROM kill_bronze']);
+    assert.equal(counted.stdout.trim().split('\n')[1], `${total},${total},0,${total - 1}`);
+  } finally {
+    await admin.disconnect();
     await broker.close();
     temp.remove();
   }
