@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDriver, json, pipeline } from '../../pipeline';
+import { count, createTestDriver, json, pipeline, tumbling } from '../../pipeline';
 
 type Order = { orderId: string; customerId: string; cents: number; t: number };
 type Payment = { paymentId: string; orderId: string; t: number };
@@ -113,4 +113,27 @@ test('union: two sources merge, and the merged watermark is the minimum of both'
   d.input<Payment>('a').send({ paymentId: 'a1', orderId: 'o', t: 10 });
   d.input<Payment>('b').send({ paymentId: 'b1', orderId: 'o', t: 5 });
   assert.deepEqual(d.output('all').readValues(), ['a1#1', 'b1#2']);
+});
+
+test('union with an idle input: the silent source stops holding the merged watermark back once idle, and counts again when it resumes', () => {
+  const p = pipeline('union-idle', (p) => {
+    const a = p.bronze('a', { value: json<Payment>(), eventTime: (x) => x.t, idleness: '10s' });
+    const b = p.bronze('b', { value: json<Payment>(), eventTime: (x) => x.t, idleness: '10s' });
+    p.gold('per_minute', a.union(b).keyBy((x) => x.orderId).window(tumbling('1m')).aggregate({ n: count() }));
+  });
+  const d = createTestDriver(p);
+  d.input<Payment>('b').send({ paymentId: 'b1', orderId: 'o', t: min(0) });
+  d.advanceTime(5_000);
+  d.input<Payment>('a').sendMany([{ paymentId: 'a1', orderId: 'o', t: min(0) + 1 }, { paymentId: 'a2', orderId: 'o', t: min(3) }]);
+  assert.deepEqual(d.output('per_minute').readValues(), [], 'b still holds the watermark at 0');
+  d.advanceTime(5_000);
+  assert.deepEqual(d.output('per_minute').readValues(), [{ key: 'o', windowStart: 0, windowEnd: min(1), n: 2 }]);
+  // b resumes behind a: a record for a window still open counts, one for a closed window is late,
+  // and b holds the merged watermark back again (a at 6 min fires nothing beyond b's 3 min).
+  d.input<Payment>('b').sendMany([{ paymentId: 'b2', orderId: 'o', t: min(3) + 5 }, { paymentId: 'b3', orderId: 'o', t: min(2) }]);
+  d.input<Payment>('a').send({ paymentId: 'a3', orderId: 'o', t: min(6) });
+  assert.deepEqual(d.output('per_minute').readValues(), []);
+  assert.deepEqual(d.sideOutput('per_minute', 'late').readValues().map((l) => [l.eventTime, l.watermark]), [[min(2), min(3)]]);
+  d.finish();
+  assert.deepEqual(d.output('per_minute').readValues(), [{ key: 'o', windowStart: min(3), windowEnd: min(4), n: 2 }, { key: 'o', windowStart: min(6), windowEnd: min(7), n: 1 }]);
 });
