@@ -1,6 +1,9 @@
 /**
- * DescribeConfigs (key 32), versions 0–2.
- * v1 adds synonyms and config_source (replacing is_default); v2 is the same as v1.
+ * DescribeConfigs (key 32), versions 0–4.
+ * v1 adds synonyms and config_source (replacing is_default); v2 is the same as v1; v3 adds
+ * include_documentation and each config's type and documentation; v4 is flexible.
+ * v3–v4 are served because @platformatic/kafka picks the highest version it knows inside our range
+ * and its v2 parser wrongly expects the v3 fields, so with 0–2 its describeConfigs always failed.
  * Topics (resource type 2) report every config we know with its source; the broker (type 4)
  * reports the defaults it applies to new topics.
  */
@@ -13,11 +16,13 @@ const BROKER = 4;
 const SOURCE_TOPIC = 1;
 const SOURCE_STATIC_BROKER = 4;
 const SOURCE_DEFAULT = 5;
+/** Kafka's ConfigType UNKNOWN: allowed for every config, and we keep no per-config type table. */
+const CONFIG_TYPE_UNKNOWN = 0;
 
 export const describeConfigsHandler = defineHandler({
   apiKey: 32,
   minVersion: 0,
-  maxVersion: 2,
+  maxVersion: 4,
   handle(request, ctx) {
     const { broker } = ctx;
     const results = request.resources.map((resource) => {
@@ -30,7 +35,10 @@ export const describeConfigsHandler = defineHandler({
           const isOverride = e.name in topic.overrides;
           const isBrokerDefault = !isOverride && e.name in broker.settings.topicDefaults;
           const source = isOverride ? SOURCE_TOPIC : isBrokerDefault ? SOURCE_STATIC_BROKER : SOURCE_DEFAULT;
-          return { name: e.name, value: topic.configs[e.name] ?? e.defaultValue, readOnly: false, isDefault: source === SOURCE_DEFAULT, configSource: source, isSensitive: false, synonyms: [] };
+          return {
+            name: e.name, value: topic.configs[e.name] ?? e.defaultValue, readOnly: false, isDefault: source === SOURCE_DEFAULT,
+            configSource: source, isSensitive: false, synonyms: [], configType: CONFIG_TYPE_UNKNOWN, documentation: null,
+          };
         });
         return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs };
       }
@@ -42,6 +50,7 @@ export const describeConfigsHandler = defineHandler({
         ];
         const configs = entries.filter(([name]) => wanted(name)).map(([name, value]) => ({
           name, value, readOnly: true, isDefault: false, configSource: SOURCE_STATIC_BROKER, isSensitive: false, synonyms: [],
+          configType: CONFIG_TYPE_UNKNOWN, documentation: null,
         }));
         return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs };
       }
