@@ -6,7 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Admin, Consumer, Producer, ProduceAcks, stringDeserializers, stringSerializers } from '@platformatic/kafka';
+import { Admin, ConfigResourceTypes, Consumer, Producer, ProduceAcks, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { startTestBroker, type TestBroker } from '../support/in-process-broker';
 import { withTimeout } from '../support/timeouts';
 import { uniqueGroup, uniqueTopic } from '../support/topic-names';
@@ -77,7 +77,7 @@ async function consumeAndCommit(topic: string, groupId: string, count: number): 
   return seen;
 }
 
-test('platformatic admin creates and deletes topics and sees them in metadata', async () => {
+test('platformatic admin creates topics, sees them in metadata, describes their configs and deletes them', async () => {
   const topic = uniqueTopic('plt-admin');
   const admin = new Admin({ ...clientOptions(), clientId: 'platformatic-admin' });
   try {
@@ -88,6 +88,14 @@ test('platformatic admin creates and deletes topics and sees them in metadata', 
     assert.ok(described, 'the topic is in the metadata');
     assert.equal(described.partitionsCount, 3);
     assert.deepEqual([...metadata.brokers.keys()], [1]);
+    const configs = await withTimeout(
+      admin.describeConfigs({ resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: topic, configurationKeys: ['retention.ms', 'cleanup.policy'] }] }),
+      10_000,
+      'describeConfigs',
+    );
+    const values = new Map(configs[0]?.configs.map((c) => [c.name, c.value]));
+    assert.equal(values.get('cleanup.policy'), 'delete');
+    assert.ok(values.has('retention.ms'), 'retention.ms is described');
     await withTimeout(admin.deleteTopics({ topics: [topic] }), 10_000, 'deleteTopics');
     const topics = await withTimeout(admin.listTopics(), 10_000, 'listTopics');
     assert.ok(!topics.includes(topic), 'the deleted topic is gone');
