@@ -150,3 +150,34 @@ for (const variant of ['plain', 'idempotent', 'gzip'] as const) {
     }
   });
 }
+
+test('platformatic admin lists and describes groups, lists committed offsets and deletes the group', async () => {
+  const topic = uniqueTopic('plt-groups');
+  const groupId = uniqueGroup('plt-groups');
+  const admin = new Admin({ ...clientOptions(), clientId: 'platformatic-admin' });
+  try {
+    await withTimeout(admin.createTopics({ topics: [topic], partitions: 2, replicas: 1 }), 10_000, 'createTopics');
+    const producer = new Producer({ ...clientOptions(), clientId: 'platformatic-producer-groups', serializers: stringSerializers, acks: ProduceAcks.ALL });
+    try {
+      await withTimeout(producer.send({ messages: Array.from({ length: 12 }, (_, i) => ({ topic, key: `k${i}`, value: `v${i}` })) }), 10_000, 'send');
+    } finally {
+      await producer.close();
+    }
+    assert.equal((await consumeAndCommit(topic, groupId, 12)).length, 12);
+
+    const groups = await withTimeout(admin.listGroups(), 10_000, 'listGroups');
+    assert.equal(groups.get(groupId)?.protocolType, 'consumer');
+    const described = await withTimeout(admin.describeGroups({ groups: [groupId] }), 10_000, 'describeGroups');
+    // The only member closed, so the group is empty but remembers its offsets.
+    assert.equal(described.get(groupId)?.state, 'EMPTY');
+    const offsets = await withTimeout(admin.listConsumerGroupOffsets({ groups: [groupId] }), 10_000, 'listConsumerGroupOffsets');
+    const partitions = offsets[0]?.topics.find((t) => t.name === topic)?.partitions ?? [];
+    assert.equal(partitions.reduce((n, p) => n + Number(p.committedOffset), 0), 12, 'the commits cover all twelve records');
+
+    await withTimeout(admin.deleteGroups({ groups: [groupId] }), 10_000, 'deleteGroups');
+    const after = await withTimeout(admin.listGroups(), 10_000, 'listGroups after delete');
+    assert.equal(after.has(groupId), false, 'the deleted group is gone');
+  } finally {
+    await admin.close();
+  }
+});
