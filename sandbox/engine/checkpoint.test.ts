@@ -41,7 +41,7 @@ test('the rich workload exercises every side output, so the checkpoint test cove
   run(d, steps);
   d.finish();
   const out = d.job.drain();
-  for (const name of ['bids_clean', 'bids_clean.quarantine', 'bids_clean.dead_letter', 'per_auction_1m', 'per_auction_1m.late', 'hot_items', 'bidder_sessions', 'cumulative', 'bids_with_auction', 'bids_by_category', 'running']) {
+  for (const name of ['bids_clean', 'bids_clean.quarantine', 'bids_clean.dead_letter', 'per_auction_1m', 'per_auction_1m.late', 'hot_items', 'bidder_sessions', 'cumulative', 'bids_with_auction', 'bids_by_category', 'auction_totals', 'running']) {
     assert.ok((out[name]?.length ?? 0) > 0, `${name} is empty`);
   }
   assert.ok(out.hot_items!.some((r) => r.kind === 'retract'));

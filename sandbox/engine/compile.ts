@@ -18,6 +18,7 @@ import { TemporalJoinOperator } from './operators/temporal-join';
 import { WindowOperator } from './windows/window-operator';
 import { SessionOperator } from './windows/session-operator';
 import { ScalarWindowOperator } from './windows/scalar-window-operator';
+import { RunningAggregateOperator } from './operators/running-aggregate';
 
 /** Options for compile(). */
 export interface CompileOptions {
@@ -46,7 +47,7 @@ export interface CompileOptions {
 function retractingNodes(nodes: readonly PlanNode[]): Set<number> {
   const out = new Set<number>();
   for (const n of nodes) {
-    if (n.kind === 'window' && n.emit === 'update') out.add(n.id);
+    if ((n.kind === 'window' && n.emit === 'update') || n.kind === 'aggregate') out.add(n.id);
     else if (n.kind !== 'window' && n.kind !== 'source' && inputsOf(n).some((i) => out.has(i.id))) out.add(n.id);
   }
   return out;
@@ -149,6 +150,7 @@ function makeOperator(n: PlanNode, ctx: JobContext, owner: Owner, clock: Clock, 
     case 'expect': return new ExpectOperator(ctx, n, owner);
     case 'keyBy': return new KeyByOperator(ctx, n, owner);
     case 'window': return makeWindow(n, ctx, owner, retractingInput);
+    case 'aggregate': return new RunningAggregateOperator(ctx, n, owner, retractingInput);
     case 'dedupe': insertsOnly('dedupe'); return new DedupeOperator(ctx, n, owner);
     case 'process': insertsOnly('process'); return new ProcessOperator(ctx, n, owner);
     case 'intervalJoin': insertsOnly('an interval join'); return new IntervalJoinOperator(ctx, n, owner);

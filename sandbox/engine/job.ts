@@ -9,6 +9,7 @@ import { MultiInputOperator, type Operator } from './operators/operator';
 import type { SourceOperator, SourceRecord } from './operators/source';
 import { DedupeOperator } from './operators/dedupe';
 import { ProcessOperator } from './operators/keyed-process';
+import { RunningAggregateOperator } from './operators/running-aggregate';
 import { IntervalJoinOperator } from './operators/interval-join';
 import { TemporalJoinOperator } from './operators/temporal-join';
 import { WindowOperator } from './windows/window-operator';
@@ -151,7 +152,7 @@ export class Job {
       else if (op instanceof SessionOperator) n += op.openSessions();
       else if (op instanceof IntervalJoinOperator) n += op.buffered();
       else if (op instanceof TemporalJoinOperator) n += op.tableSize();
-      else if (op instanceof DedupeOperator || op instanceof ProcessOperator) n += op.size();
+      else if (op instanceof DedupeOperator || op instanceof ProcessOperator || op instanceof RunningAggregateOperator) n += op.size();
     }
     return n;
   }

@@ -67,6 +67,14 @@ export interface WindowNode extends NodeBase {
   readonly emit: EmitMode;
   readonly aggs: readonly { readonly name: string; readonly spec: AggSpec }[];
 }
+/** A running aggregate per key, not windowed: every change retracts the key's previous result and inserts the new one. */
+export interface AggregateNode extends NodeBase {
+  readonly kind: 'aggregate';
+  readonly input: PlanNode;
+  readonly aggs: readonly { readonly name: string; readonly spec: AggSpec }[];
+  /** A key's state is forgotten this long (event time) after its last update; null keeps it forever. */
+  readonly ttl: number | null;
+}
 export interface DedupeNode extends NodeBase { readonly kind: 'dedupe'; readonly input: PlanNode; readonly key: Fn; readonly within: number }
 export interface ProcessNode extends NodeBase {
   readonly kind: 'process';
@@ -109,7 +117,7 @@ export interface LayerNode extends NodeBase {
 }
 
 export type PlanNode =
-  | SourceNode | MapNode | FilterNode | FlatMapNode | SplitNode | RouteNode | ExpectNode | KeyByNode | WindowNode
+  | SourceNode | MapNode | FilterNode | FlatMapNode | SplitNode | RouteNode | ExpectNode | KeyByNode | WindowNode | AggregateNode
   | DedupeNode | ProcessNode | IntervalJoinNode | TemporalJoinNode | UnionNode | LayerNode;
 
 export interface PipelinePlan {

@@ -29,6 +29,7 @@ export function richPipeline(): Pipeline {
     }));
     const sellers = auctions.toTable({ key: (a) => a.auction, value: (a) => ({ category: a.category }) });
     p.gold('bids_by_category', clean.temporalJoin(sellers, { key: (b) => b.auction, select: (b, a) => ({ bidId: b.bidId, category: a?.category ?? -1 }) }));
+    p.gold('auction_totals', byAuction.aggregate({ bids: count(), volume: sum((b) => b.price) }, { ttl: '20s' }));
     p.gold('running', byAuction.process({ ttl: '15s', init: () => ({ n: 0 }), onRecord: (s, b, emit) => { s.n++; if (s.n % 3 === 0) emit({ auction: b.auction, third: b.bidId }); } }));
   });
 }

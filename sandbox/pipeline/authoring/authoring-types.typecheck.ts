@@ -59,6 +59,13 @@ export const typed = pipeline('orders', (p) => {
   clean.keyBy((o) => o.region).window(session('10s')).aggregate({ key: count() });
   p.gold('revenue_per_region', revenue);
 
+  const soFar = clean.keyBy((o) => o.region).aggregate({ revenue: sum((o) => o.amountCents), orders: count() }, { ttl: '7 days' });
+  soFar.map((r) => [r.key satisfies string, r.revenue satisfies number]);
+  // @ts-expect-error a running aggregate has no window bounds
+  soFar.map((r) => r.windowStart);
+  // @ts-expect-error a running aggregate over a field the record does not have
+  clean.keyBy((o) => o.region).aggregate({ x: sum((o) => o.amout) });
+
   const { refunds, sales, unmatched } = orders.split({
     refunds: (o) => o.amountCents < 0,
     sales: (o): o is Order & { amountCents: number } => o.amountCents >= 0,

@@ -6,8 +6,8 @@ import type { PlanNode, SplitNode } from '../../engine/plan';
 import type { Aggregation } from './aggregations';
 import type { Graph } from './graph';
 import type {
-  DedupeOptions, ExpectationAction, IntervalJoinOptions, Key, ProcessOptions, Simplify, TableOptions, TemporalJoinOptions,
-  WindowOptions,
+  DedupeOptions, ExpectationAction, IntervalJoinOptions, Key, ProcessOptions, RunningAggregateOptions, Simplify, TableOptions,
+  TemporalJoinOptions, WindowOptions,
 } from './types';
 
 type Fn = (value: unknown, ctx: RecordContext) => unknown;
@@ -26,6 +26,8 @@ export type WindowResult<K, A> = Simplify<
   { key: K; windowStart: number; windowEnd: number } & { [P in keyof A]: A[P] extends Aggregation<never, infer R> ? R : never }
 >;
 type Reserved = { key?: never; windowStart?: never; windowEnd?: never };
+/** The value of a running aggregate: the key and each aggregate under its name. */
+export type RunningResult<K, A> = Simplify<{ key: K } & { [P in keyof A]: A[P] extends Aggregation<never, infer R> ? R : never }>;
 
 export class Stream<T> {
   /** @internal */
@@ -168,6 +170,18 @@ export class KeyedStream<K extends Key, T> extends Stream<T> {
   /** @example .window(tumbling('1m'), { allowedLateness: '30s', emit: 'final' }) */
   window(spec: WindowSpec, options: WindowOptions = {}): WindowedStream<K, T> {
     return new WindowedStream<K, T>(this.node, this.graph, spec, options, callSite());
+  }
+
+  /**
+   * A running aggregate per key, not windowed: `{ key, ...aggregates }`, updated on every record. Each
+   * update retracts the key's previous result, so downstream aggregates and tables stay right.
+   * @example p.gold('revenue_so_far', clean.keyBy((o) => o.region).aggregate({ revenue: sum((o) => o.amountCents) }, { ttl: '7 days' }))
+   */
+  aggregate<const A extends Record<string, Aggregation<T, unknown>>>(aggregations: A & { key?: never }, options: RunningAggregateOptions = {}): Stream<RunningResult<K, A>> {
+    return this.next(this.graph.add({
+      kind: 'aggregate', input: this.node, definedAt: callSite(), ttl: options.ttl === undefined ? null : toMillis(options.ttl),
+      aggs: Object.entries(aggregations as Record<string, Aggregation<T, unknown>>).map(([name, a]) => ({ name, spec: a.spec })),
+    }));
   }
 
   /** Keyed state with a time to live; see ProcessOptions. */

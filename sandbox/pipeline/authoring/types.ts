@@ -171,3 +171,13 @@ export interface ProcessOptions<K extends Key, T, S, O> {
    */
   ttl?: Duration;
 }
+
+/** Options of a running (not windowed) aggregate. */
+export interface RunningAggregateOptions {
+  /**
+   * A key's state is forgotten this long (event time) after its last update; its last result stands.
+   * @default never
+   * @example ttl: '7 days'
+   */
+  ttl?: Duration;
+}
