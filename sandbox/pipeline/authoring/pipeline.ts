@@ -1,6 +1,6 @@
 // pipeline(): the entry point of a pipeline file. The builder names bronze sources and silver and gold
 // layers; the result is a plain plan the engine compiles, the runner runs and the test driver drives.
-import { toMillis, type PipelinePlan, type SourceMeta } from '../../engine';
+import { callSite, toMillis, type PipelinePlan, type SourceMeta } from '../../engine';
 import { Graph } from './graph';
 import { Stream } from './stream';
 import type { BronzeOptions, Key, LayerOptions } from './types';
@@ -48,7 +48,7 @@ export function pipeline(name: string, build: (p: PipelineBuilder) => void): Pip
     graph.claimName(layerName);
     const node = graph.add({
       kind: 'layer', input: stream.node, name: layerName, tier, topic: options.topic ?? layerName,
-      onError: options.onError ?? 'dead_letter', definedAt: null,
+      onError: options.onError ?? 'dead_letter', definedAt: callSite(),
     });
     graph.claim(node, layerName);
     return new Stream<T>(node, graph);
@@ -63,7 +63,7 @@ export function pipeline(name: string, build: (p: PipelineBuilder) => void): Pip
         eventTime: options.eventTime === 'timestamp' ? 'timestamp' : (options.eventTime as (v: unknown, m: SourceMeta) => number),
         outOfOrderness: toMillis(options.outOfOrderness ?? 0),
         idleness: options.idleness === undefined ? null : toMillis(options.idleness),
-        onError: options.onError ?? 'dead_letter', definedAt: null,
+        onError: options.onError ?? 'dead_letter', definedAt: callSite(),
       });
       graph.claim(node, sourceName);
       return new Stream<T>(node, graph);

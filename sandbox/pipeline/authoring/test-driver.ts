@@ -31,13 +31,29 @@ export interface TestDriverOptions {
 
 /** Options of one sent record. */
 export interface SendOptions {
-  /** @default 0 */
+  /**
+   * The source partition.
+   * @default 0
+   * @example { partition: 2 }
+   */
   partition?: number;
-  /** @default the partition's next offset */
+  /**
+   * The record's offset; later sends to the partition continue after it.
+   * @default the partition's next offset
+   * @example { offset: 1000 }
+   */
   offset?: number;
-  /** The Kafka record key. @default undefined */
+  /**
+   * The Kafka record key.
+   * @default undefined
+   * @example { key: 'order-17' }
+   */
   key?: unknown;
-  /** The Kafka record timestamp (the event time of sources with `eventTime: 'timestamp'`). @default the driver's current processing time */
+  /**
+   * The Kafka record timestamp: the event time of sources with `eventTime: 'timestamp'`.
+   * @default the driver's current processing time
+   * @example { timestamp: Date.parse('2026-01-01T00:00:05Z') }
+   */
   timestamp?: number;
 }
 
