@@ -241,6 +241,39 @@ test('offsets by timestamp look inside a gzip-compressed batch too', async () =>
   }
 });
 
+test('admin: describe the cluster, set offsets of an empty group, list, describe and delete groups', async () => {
+  const topic = uniqueTopic('kafkajs-groups');
+  const groupId = uniqueGroup('kafkajs-groups');
+  const admin = kafka.admin();
+  await withTimeout(admin.connect(), 10_000, 'admin connect');
+  try {
+    const cluster = await withTimeout(admin.describeCluster(), 10_000, 'describeCluster');
+    assert.equal(cluster.controller, 1);
+    assert.deepEqual(cluster.brokers.map((b) => `${b.host}:${b.port}`), [env.bootstrap]);
+
+    await withTimeout(admin.createTopics({ topics: [{ topic, numPartitions: 2 }] }), 10_000, 'createTopics');
+    await produce(topic, Array.from({ length: 10 }, (_, i) => ({ value: `v${i}`, partition: i % 2 })));
+    // A group with no members accepts commits from an admin (generation -1, no member id).
+    await withTimeout(admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '3' }, { partition: 1, offset: '2' }] }), 10_000, 'setOffsets');
+    const offsets = await withTimeout(admin.fetchOffsets({ groupId, topics: [topic] }), 10_000, 'fetchOffsets');
+    assert.deepEqual(offsets[0]?.partitions.map((p) => [p.partition, p.offset]).sort(), [[0, '3'], [1, '2']]);
+    // The group resumes where the admin put it: partition 0 holds v0 v2 v4 v6 v8, so v6 and v8 are
+    // left; partition 1 holds v1 v3 v5 v7 v9, so v5, v7 and v9 are.
+    const rest = await consumeMessages(kafka, { topic, groupId, count: 5 });
+    assert.deepEqual(rest.map((m) => m.message.value?.toString()).sort(), ['v5', 'v6', 'v7', 'v8', 'v9']);
+
+    const listed = await withTimeout(admin.listGroups(), 10_000, 'listGroups');
+    assert.ok(listed.groups.some((g) => g.groupId === groupId && g.protocolType === 'consumer'));
+    const described = await withTimeout(admin.describeGroups([groupId]), 10_000, 'describeGroups');
+    assert.equal(described.groups[0]?.state, 'Empty');
+    await withTimeout(admin.deleteGroups([groupId]), 10_000, 'deleteGroups');
+    const afterDelete = await withTimeout(admin.listGroups(), 10_000, 'listGroups after delete');
+    assert.ok(!afterDelete.groups.some((g) => g.groupId === groupId), 'the deleted group is gone');
+  } finally {
+    await admin.disconnect();
+  }
+});
+
 test('a consumer group reads every partition through consumer.run and commits what it read', async () => {
   const topic = uniqueTopic('kafkajs-group');
   const groupId = uniqueGroup('kafkajs-group');
