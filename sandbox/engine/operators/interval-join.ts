@@ -89,6 +89,8 @@ export class IntervalJoinOperator extends MultiInputOperator {
   protected override onWatermark(wm: number): void {
     for (let port = 0; port < 2; port++) {
       const heap = this.expiry[port]!;
+      // Most watermark advances expire nothing: return before allocating anything.
+      if (heap.peekTime() > wm) continue;
       const buffer = this.buffers[port]!;
       const due = new Set<unknown>();
       while (heap.peekTime() <= wm) due.add(heap.pop()!.item);

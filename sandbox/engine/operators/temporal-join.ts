@@ -74,6 +74,8 @@ export class TemporalJoinOperator extends MultiInputOperator {
   }
 
   protected override onWatermark(wm: number): void {
+    // Most watermark advances release nothing: return before allocating anything.
+    if (this.waiting.peekTime() > wm) return;
     const touched = new Set<unknown>();
     while (this.waiting.peekTime() <= wm) {
       const { key, rec } = this.waiting.pop()!.item;
