@@ -2,19 +2,24 @@
  * Crash recovery: the broker runs as its own process and is killed with SIGKILL while a client
  * produces with acks=all. After a restart on the same data directory every acknowledged record is
  * at the offset it was acknowledged with, a torn or corrupt tail is found by its CRC and cut off,
- * and producing and consuming carry on from the last good batch.
+ * and producing and consuming carry on from the last good batch. Idempotent producers' state
+ * survives too: sequences continue and a retried batch is recognised as the duplicate it is.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, statSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
+import { decodeResponse, encodeRequest } from '../../sandbox/broker/codec/index';
 import { encodeRecordBatch } from '../../sandbox/broker/codec/record-batch';
 import { startChildBroker, type ChildBroker } from '../support/child-broker';
 import { activeSegmentFile } from '../support/log-files';
+import { RawConnection } from '../support/raw-connection';
+import { splitBootstrap } from '../support/raw-fetch';
 import { describeResult, runCommand } from '../support/run-command';
 import { makeTempDir } from '../support/temp-dir';
 import { waitFor, withTimeout } from '../support/timeouts';
 import { uniqueGroup, uniqueTopic } from '../support/topic-names';
+import { metadataV1, parseProduceV3, produceV3 } from '../support/wire-requests';
 
 /** A producer that gives up quickly: once the broker is dead, its sends are simply unacknowledged. */
 function fragileKafka(bootstrap: string): Kafka {
@@ -175,6 +180,85 @@ test('a complete batch with a wrong CRC at the tail is cut off on restart; recor
     } finally {
       await admin.disconnect();
     }
+  } finally {
+    await broker?.kill9();
+    dir.remove();
+  }
+});
+
+test('an idempotent producer carries on after kill -9 and restart: sequences continue, nothing is stored twice', { timeout: 60_000 }, async () => {
+  const dir = makeTempDir('medallion-crash-idem-');
+  const topic = uniqueTopic('crash-idempotent');
+  let broker: ChildBroker | undefined;
+  try {
+    broker = await startChildBroker({ dataDir: dir.path });
+    const port = broker.port;
+    const kafka = new Kafka({
+      clientId: 'idempotent-across-crash',
+      brokers: [broker.bootstrap],
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1_000,
+      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 1_000 },
+    });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+    await withTimeout(producer.connect(), 10_000, 'producer connect');
+    try {
+      for (let i = 0; i < 5; i++) {
+        await withTimeout(producer.send({ topic, acks: -1, messages: [{ partition: 0, value: `before-${i}` }] }), 10_000, 'send before the crash');
+      }
+      await broker.kill9();
+      // Same port, so the producer reconnects to "the same broker" with the same producer id and epoch.
+      broker = await startChildBroker({ dataDir: dir.path, port });
+      for (let i = 0; i < 5; i++) {
+        await withTimeout(producer.send({ topic, acks: -1, messages: [{ partition: 0, value: `after-${i}` }] }), 20_000, 'send after the restart');
+      }
+    } finally {
+      await withTimeout(producer.disconnect(), 10_000, 'producer disconnect').catch(() => undefined);
+    }
+    const stored = await readAll(broker.bootstrap, topic);
+    assert.deepEqual([...stored.values()], [0, 1, 2, 3, 4].map((i) => `before-${i}`).concat([0, 1, 2, 3, 4].map((i) => `after-${i}`)));
+  } finally {
+    await broker?.kill9();
+    dir.remove();
+  }
+});
+
+test('a batch acknowledged before kill -9 and retried after the restart is recognised as a duplicate', { timeout: 60_000 }, async () => {
+  const dir = makeTempDir('medallion-crash-dup-');
+  const topic = uniqueTopic('crash-duplicate');
+  let broker: ChildBroker | undefined;
+  const send = async (payload: Buffer): Promise<Buffer> => {
+    const [host, port] = splitBootstrap(broker!.bootstrap);
+    const conn = await RawConnection.open(host, port);
+    try {
+      await conn.sendFrame(payload);
+      const frame = await conn.readFrame(10_000);
+      assert.ok(frame, 'the broker answers');
+      return frame;
+    } finally {
+      conn.destroy();
+    }
+  };
+  try {
+    broker = await startChildBroker({ dataDir: dir.path });
+    assert.ok(await send(metadataV1(1, [topic])));
+    const init = decodeResponse(22, 0, await send(Buffer.concat(encodeRequest(22, 0, 2, 'raw', { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1, producerEpoch: -1 })).subarray(4)));
+    assert.equal(init.body.errorCode, 0);
+    const { producerId, producerEpoch } = init.body;
+    const batch = (baseSequence: number, value: string) =>
+      encodeRecordBatch({ producerId, producerEpoch, baseSequence, records: [{ key: null, value: Buffer.from(value) }] });
+    const first = parseProduceV3(await send(produceV3(3, topic, 0, batch(0, 'seq-0'))));
+    assert.deepEqual(first.partitions.map((p) => [p.errorCode, p.baseOffset]), [[0, 0]]);
+
+    // The acknowledgement is "lost" with the crash; the producer retries the very same batch.
+    await broker.kill9();
+    broker = await startChildBroker({ dataDir: dir.path });
+    const retried = parseProduceV3(await send(produceV3(4, topic, 0, batch(0, 'seq-0'))));
+    assert.deepEqual(retried.partitions.map((p) => [p.errorCode, p.baseOffset]), [[0, 0]], 'the duplicate is acknowledged with its original offset');
+    const next = parseProduceV3(await send(produceV3(5, topic, 0, batch(1, 'seq-1'))));
+    assert.deepEqual(next.partitions.map((p) => [p.errorCode, p.baseOffset]), [[0, 1]], 'the next sequence follows on');
+    const stored = await readAll(broker.bootstrap, topic);
+    assert.deepEqual([...stored.entries()], [[0, 'seq-0'], [1, 'seq-1']]);
   } finally {
     await broker?.kill9();
     dir.remove();
