@@ -162,6 +162,49 @@ test('two kcat -G members share a topic\'s partitions and together read every re
   }
 });
 
+test('when one kcat -G member is killed, the other takes over its partitions after the session times out', { timeout: 60_000 }, async () => {
+  const topic = uniqueTopic('kcat-takeover');
+  const group = uniqueGroup('kcat-takeover');
+  const admin = testKafka(env.bootstrap, 'kcat-takeover-admin').admin();
+  await withTimeout(admin.connect(), 10_000, 'admin connect');
+  const members: ChildProcess[] = [];
+  try {
+    await withTimeout(admin.createTopics({ topics: [{ topic, numPartitions: 4 }] }), 10_000, 'createTopics');
+    const outputs = [0, 1].map(() => ({ lines: [] as string[] }));
+    for (const out of outputs) {
+      const child = spawn(
+        'kcat',
+        ['-b', env.bootstrap, '-q', '-u', '-G', group, '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=3000', '-X', 'heartbeat.interval.ms=300', '-f', '%p %s\n', topic],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      members.push(child);
+      // A failed spawn shows up as missing output below; unhandled, it would end the test process.
+      child.on('error', () => undefined);
+      createInterface({ input: child.stdout! }).on('line', (line) => out.lines.push(line));
+    }
+    const groupIs = async (members: number) => {
+      const { groups } = await admin.describeGroups([group]);
+      return groups[0]?.state === 'Stable' && groups[0].members.length === members;
+    };
+    await waitFor(() => groupIs(2), { timeoutMs: 30_000, intervalMs: 250, label: 'both kcat members joined' });
+    // SIGKILL: no LeaveGroup; the broker must notice through the session timeout.
+    members[1]!.kill('SIGKILL');
+    await waitFor(() => groupIs(1), { timeoutMs: 30_000, intervalMs: 250, label: 'the group rebalanced down to one member' });
+    const values = Array.from({ length: 200 }, (_, i) => `after-kill-${i}`);
+    await kcat(['-P', '-t', topic, '-K:'], { input: values.map((v, i) => `k${i}:${v}`).join('\n') + '\n' });
+    await waitFor(() => new Set(outputs[0]!.lines).size >= values.length, {
+      timeoutMs: 30_000,
+      label: 'the surviving member consumed everything',
+      describe: () => `${outputs[0]!.lines.length} lines`,
+    });
+    assert.deepEqual(outputs[0]!.lines.map((l) => l.split(' ')[1]!).sort(), [...values].sort());
+    assert.equal(new Set(outputs[0]!.lines.map((l) => l.split(' ')[0])).size, 4, 'the survivor reads all four partitions');
+  } finally {
+    for (const m of members) m.kill('SIGKILL');
+    await admin.disconnect();
+  }
+});
+
 const codecs = [
   ['gzip', Compression.gzip],
   ['snappy', Compression.snappy],
