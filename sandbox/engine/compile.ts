@@ -53,8 +53,10 @@ function retractingNodes(nodes: readonly PlanNode[]): Set<number> {
   return out;
 }
 
-/** Compiles a pipeline plan into a runnable job. */
-export function compile(plan: PipelinePlan, options: CompileOptions = {}): Job {
+/** Compiles a pipeline (or its plan) into a runnable job. */
+export function compile(pipeline: PipelinePlan | { readonly plan: PipelinePlan }, options: CompileOptions = {}): Job {
+  // A pipeline file's default export (a Pipeline) carries its plan; the engine itself needs only the plan.
+  const plan = 'plan' in pipeline ? pipeline.plan : pipeline;
   const lineage = options.lineage ?? 100;
   const maxPositions = lineage === false ? 0 : lineage === true ? 100 : lineage;
   const clock = options.clock ?? new ManualClock(0);

@@ -78,3 +78,7 @@ test('job: how one partition\'s records are split into batches does not change t
   assert.ok(one.includes('per_user.late'), 'the input has late records, so the watermark timing matters');
   assert.ok(run(1000) === one && run(37) === one);
 });
+
+test('job: compile takes a pipeline as its file exports it, or its plan', () => {
+  assert.deepEqual(compile(p).outputs, compile(p.plan).outputs);
+});
