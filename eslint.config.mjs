@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // The `medallion` launcher is plain CommonJS so it runs before anything is built.
+    files: ['bin/**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Only the extension host talks to VS Code.
     files: ['sandbox/**/*.ts', 'webview/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
