@@ -325,6 +325,8 @@ export class Reader {
   int64(what: string): number {
     this.need(8, what);
     const v = this.buf.readInt32BE(this.pos) * TWO_POW_32 + this.buf.readUInt32BE(this.pos + 4);
+    // A value a JavaScript number cannot hold exactly would be stored rounded and poison later answers.
+    if (!Number.isSafeInteger(v)) throw new CodecError(`${what}: int64 value beyond 2^53 is not supported`);
     this.pos += 8;
     return v;
   }
