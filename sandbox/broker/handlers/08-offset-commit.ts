@@ -5,6 +5,7 @@
  * adds the committed leader epoch; v7 group_instance_id; v8 is flexible. Simple consumers
  * (generation -1, empty member id, as kcat sends) may commit to an empty group (pitfall 16).
  */
+import { toCommitTopics } from './commit-topics';
 import { defineHandler } from './registry';
 
 export const offsetCommitHandler = defineHandler({
@@ -17,15 +18,7 @@ export const offsetCommitHandler = defineHandler({
       memberId: ctx.apiVersion >= 1 ? request.memberId : '',
       generationId: ctx.apiVersion >= 1 ? request.generationIdOrMemberEpoch : -1,
       groupInstanceId: request.groupInstanceId,
-      topics: request.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => ({
-          partitionIndex: p.partitionIndex,
-          committedOffset: p.committedOffset,
-          committedLeaderEpoch: p.committedLeaderEpoch,
-          committedMetadata: p.committedMetadata,
-        })),
-      })),
+      topics: toCommitTopics(request.topics),
     });
     return { throttleTimeMs: 0, topics: result.topics };
   },

@@ -4,6 +4,7 @@
  * member id and group instance id so the group can fence zombie members (KIP-447).
  * The offsets are staged and become visible only when the transaction commits.
  */
+import { toCommitTopics } from './commit-topics';
 import { defineHandler } from './registry';
 
 export const txnOffsetCommitHandler = defineHandler({
@@ -26,15 +27,7 @@ export const txnOffsetCommitHandler = defineHandler({
       memberId: request.memberId,
       generationId: request.generationId,
       groupInstanceId: request.groupInstanceId,
-      topics: request.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => ({
-          partitionIndex: p.partitionIndex,
-          committedOffset: p.committedOffset,
-          committedLeaderEpoch: p.committedLeaderEpoch,
-          committedMetadata: p.committedMetadata,
-        })),
-      })),
+      topics: toCommitTopics(request.topics),
     });
     return { throttleTimeMs: 0, topics: result.topics };
   },
