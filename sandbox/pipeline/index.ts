@@ -9,4 +9,6 @@ export type {
   ProcessOptions, RunningAggregateOptions, Codec, Key, Duration, ExpectationAction, RecordContext, SourceMeta,
 } from './authoring/types';
 export { createTestDriver, TestDriver, type TestDriverOptions, type SendOptions, type TestInput, type TestOutput } from './authoring/test-driver';
+// Event times in the formats real sources mix (ISO 8601, epoch ms, epoch s), for normalizing silver.
+export { parseEventTime, type EventTimeFormat } from '../replay/event-time';
 export type { OutputRecord, LateRecord, QuarantineRecord, DeadLetterRecord, Lineage, Watermark, TraceEvent, Metrics } from '../engine';
