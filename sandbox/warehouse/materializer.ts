@@ -71,6 +71,12 @@ export class Materializer {
   private stopped = false;
   private batches = 0;
   private records = 0;
+  /**
+   * Per partition, the offset after the last record read, data or not: transaction markers and
+   * aborted records take offsets but never reach the warehouse, so its next offset alone can stay
+   * behind the end of a partition for ever.
+   */
+  private readonly consumed = new Map<string, number>();
 
   private constructor(
     private readonly warehouse: Warehouse,
@@ -151,6 +157,13 @@ export class Materializer {
       // few round trips to DuckDB's threads, whatever the batch size.
       maxBytesPerPartition: 8 * 1024 * 1024,
       maxBytes: 64 * 1024 * 1024,
+      // The runner writes its outputs in transactions: only committed records are materialized.
+      readUncommitted: false,
+    });
+    // A fetch holding only markers or aborted records never reaches eachBatch; kafkajs reports it
+    // through this event, and the markers count as consumed.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize === 0 && payload.firstOffset !== null) this.markConsumed(payload.topic, payload.partition, Number(payload.firstOffset), Number(payload.lastOffset));
     });
     this.consumer = consumer;
     await consumer.connect();
@@ -171,22 +184,42 @@ export class Materializer {
     }
   }
 
+  /** Where reading a partition has got to: past the warehouse's last record, or past markers after it. */
+  private position(topic: string, partition: number): number {
+    return Math.max(this.warehouse.nextOffset(topic, partition) ?? 0, this.consumed.get(`${topic}\0${partition}`) ?? 0);
+  }
+
+  /**
+   * Records that offsets `first`..`last` were read. Only a contiguous range moves the position: a
+   * batch fetched from further on (before a seek took effect) must not skip what lies between.
+   */
+  private markConsumed(topic: string, partition: number, first: number, last: number): void {
+    if (first <= this.position(topic, partition)) this.consumed.set(`${topic}\0${partition}`, Math.max(this.position(topic, partition), last + 1));
+  }
+
   private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isStale }: EachBatchPayload): Promise<void> {
     if (isStale() || batch.messages.length === 0) return;
+    const first = Number(batch.firstOffset());
+    const contiguous = first <= this.position(batch.topic, batch.partition);
     const result = await this.warehouse.ingest(batch.topic, batch.partition, batch.messages);
     this.batches++;
     this.records += result.appended;
+    if (contiguous) this.markConsumed(batch.topic, batch.partition, first, Number(batch.lastOffset()));
     resolveOffset(batch.lastOffset());
     await commitOffsetsIfNecessary();
     await heartbeat();
   }
 
-  /** Whether every partition of every subscribed topic is materialized up to its high watermark. */
+  /**
+   * Whether every partition of every subscribed topic is materialized up to its last stable offset
+   * (the admin client lists offsets read_committed, so `high` is the LSO): records of a transaction
+   * still open are not visible yet, and markers at the end count as read.
+   */
   async caughtUp(): Promise<boolean> {
     if (this.subscribed.length === 0) return this.options.pattern !== undefined;
     for (const topic of this.subscribed) {
       for (const { partition, high } of await this.admin.fetchTopicOffsets(topic)) {
-        if ((this.warehouse.nextOffset(topic, partition) ?? 0) < Number(high)) return false;
+        if (this.position(topic, partition) < Number(high)) return false;
       }
     }
     return true;
