@@ -13,7 +13,7 @@ import type { DecodedRecord, IncomingRecord } from './record-decoder';
 import { decodeRecord } from './record-decoder';
 import { planSchema } from './schema-plan';
 import { allocateName, quoteIdent, quoteLiteral, tableBaseName } from './sql-names';
-import { appendRow } from './value-append';
+import { appendRows, type PendingRow } from './value-append';
 
 /** What the runner knows about a topic before its records arrive. */
 export interface TopicSpec {
@@ -154,17 +154,19 @@ export class Ingestor {
     await this.connection.run('BEGIN TRANSACTION');
     try {
       for (const sql of statements) await this.connection.run(sql);
+      const rows: PendingRow[] = [];
+      for (const record of fresh) {
+        const layer = record.lineage.layer ?? defaultLayer;
+        const output = record.lineage.output ?? (record.lineage.layer === null ? (spec.output ?? layer) : layer);
+        const key = countKey(table.table, layer, output);
+        const c = counts.get(key);
+        if (c === undefined) counts.set(key, { layer, output, rows: 1 });
+        else c.rows++;
+        rows.push({ context: { topic, partition, layer, output }, record });
+      }
       const appender = await this.connection.createAppender(table.table);
       try {
-        for (const record of fresh) {
-          const layer = record.lineage.layer ?? defaultLayer;
-          const output = record.lineage.output ?? (record.lineage.layer === null ? (spec.output ?? layer) : layer);
-          const key = countKey(table.table, layer, output);
-          const c = counts.get(key);
-          if (c === undefined) counts.set(key, { layer, output, rows: 1 });
-          else c.rows++;
-          appendRow(appender, { topic, partition, layer, output }, record, table.columns);
-        }
+        appendRows(appender, rows, table.columns);
         appender.flushSync();
       } finally {
         appender.closeSync();
