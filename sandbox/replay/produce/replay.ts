@@ -7,7 +7,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseEventTime } from '../event-time';
-import { detectFormat, readSource, SOURCE_EXTENSIONS, type SourceFormat } from '../read/open-source';
+import { detectFormat, readSource, readSourceChunks, SOURCE_EXTENSIONS, type SourceFormat } from '../read/open-source';
 import type { ReadStart, SourceRecord } from '../read/source-record';
 import { connectKafkaSink } from './kafka-sink';
 import { connectWireSink } from './wire/wire-sink';
@@ -124,7 +124,12 @@ interface Source {
 
 interface Cursor {
   source: Source;
-  records: AsyncGenerator<SourceRecord>;
+  /** The file's records an array at a time, and the array being worked through. */
+  records: AsyncGenerator<SourceRecord[]>;
+  buffer: SourceRecord[];
+  next: number;
+  /** The file's entry in the replay state, looked up once rather than per record. */
+  progress: FileProgress;
   head: { record: SourceRecord; out: OutgoingRecord } | undefined;
   lastTime: number;
   placement: PlacementState;
@@ -178,7 +183,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
         if (current.done) continue;
         const start: ReadStart = current.position > 0 ? { afterPosition: current.position, ...(source.format === 'ndjson' ? { byteOffset: current.byteOffset } : {}) } : {};
         const skip = current.position > 0 ? { offset: 0, time: undefined } : { offset: options.fromOffset ?? 0, time: fromTime };
-        const cursor: Cursor = { source, records: skipStart(readSource(source.file, source.format, start), skip, source.config), head: undefined, lastTime: -Infinity, placement: { lastPartition: 0 }, bytesDone: current.byteOffset, produced: 0 };
+        const cursor: Cursor = { source, records: skipStart(readSourceChunks(source.file, source.format, start), skip, source.config), buffer: [], next: 0, progress: current, head: undefined, lastTime: -Infinity, placement: { lastPartition: 0 }, bytesDone: current.byteOffset, produced: 0 };
         cursors.push(cursor);
       }
       state.save();
@@ -188,6 +193,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
 
       let batch: OutgoingRecord[] = [];
       let bytes = 0;
+      const progressOf = new Map(cursors.map((c) => [c.source.file, c.progress]));
       const inFlight: { records: OutgoingRecord[]; acked: Promise<void> }[] = [];
       // Applies the oldest send's acknowledgement. Sends are settled strictly in order, so the
       // state never records a batch as done while an earlier one might still fail.
@@ -204,7 +210,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
         inFlight.shift();
         result.records += sent.records.length;
         for (const out of sent.records) {
-          const saved = state.get(out.source.file)!;
+          const saved = progressOf.get(out.source.file)!;
           saved.position = out.source.position;
           saved.byteOffset = out.source.byteEnd;
           saved.records++;
@@ -245,7 +251,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
         batch.push(out);
         bytes += out.value.length;
         cursor.bytesDone = out.source.byteEnd;
-        await advance(cursor, loop, onBad, result);
+        if (cursor.next < cursor.buffer.length) advanceInBuffer(cursor, loop, onBad, result);
+        else await advance(cursor, loop, onBad, result);
         if (batch.length >= batchRecords || bytes >= batchBytes) await flush();
       }
       await flush();
@@ -308,35 +315,56 @@ async function firstValue(file: string, format: SourceFormat): Promise<unknown> 
 }
 
 /** Applies --from-offset (skip N records) and --from-time (start at the first record at or after T). */
-async function* skipStart(records: AsyncGenerator<SourceRecord>, skip: { offset: number; time: number | undefined }, config: StreamConfig): AsyncGenerator<SourceRecord> {
+async function* skipStart(chunks: AsyncGenerator<SourceRecord[]>, skip: { offset: number; time: number | undefined }, config: StreamConfig): AsyncGenerator<SourceRecord[]> {
   let skipped = 0;
   let started = skip.time === undefined;
   try {
-    for await (const record of records) {
-      if (skipped < skip.offset) {
-        skipped++;
+    for await (const records of chunks) {
+      if (started && skipped >= skip.offset) {
+        yield records;
         continue;
       }
-      if (!started) {
-        const fields = record.value as Record<string, unknown> | undefined;
-        const time = config.timestampField !== undefined && fields && typeof fields === 'object' ? parseEventTime(fields[config.timestampField]) : undefined;
-        if (time === undefined || time < skip.time!) continue;
-        started = true;
+      const kept: SourceRecord[] = [];
+      for (const record of records) {
+        if (skipped < skip.offset) {
+          skipped++;
+          continue;
+        }
+        if (!started) {
+          const fields = record.value as Record<string, unknown> | undefined;
+          const time = config.timestampField !== undefined && fields && typeof fields === 'object' ? parseEventTime(fields[config.timestampField]) : undefined;
+          if (time === undefined || time < skip.time!) continue;
+          started = true;
+        }
+        kept.push(record);
       }
-      yield record;
+      if (kept.length > 0) yield kept;
     }
   } finally {
-    await records.return(undefined);
+    await chunks.return(undefined);
   }
 }
 
+/**
+ * Moves the cursor to its file's next record. Only an exhausted array waits for the reader, so
+ * most calls finish without yielding to the event loop.
+ */
 async function advance(cursor: Cursor, loop: number, onBad: (record: SourceRecord) => void, result: ReplayResult): Promise<void> {
-  const next = await cursor.records.next();
-  if (next.done) {
-    cursor.head = undefined;
-    return;
+  while (cursor.next >= cursor.buffer.length) {
+    const next = await cursor.records.next();
+    if (next.done) {
+      cursor.head = undefined;
+      return;
+    }
+    cursor.buffer = next.value;
+    cursor.next = 0;
   }
-  const record = next.value;
+  advanceInBuffer(cursor, loop, onBad, result);
+}
+
+/** {@link advance} when the cursor's array still holds a record: no waiting at all. */
+function advanceInBuffer(cursor: Cursor, loop: number, onBad: (record: SourceRecord) => void, result: ReplayResult): void {
+  const record = cursor.buffer[cursor.next++]!;
   if (record.error !== undefined) {
     result.badRecords++;
     onBad(record);
