@@ -1,6 +1,7 @@
 // Streams an NDJSON file line by line, keeping each line's exact bytes: bronze must hold what the
 // source wrote, so the line is never re-serialized. Blank lines are skipped but still counted, so
 // line numbers in error messages match the editor.
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { tryParseJson, type ReadStart, type SourceRecord } from './source-record';
 
@@ -26,9 +27,12 @@ export async function* readNdjsonChunks(file: string, start: ReadStart = {}): As
     const data = carry ? Buffer.concat([carry, chunk]) : chunk;
     let from = 0;
     const records: SourceRecord[] = [];
+    // An all-ASCII buffer is decoded once, and each line's text is a slice of it: decoding line by
+    // line costs more than parsing some of them. Bytes and characters line up only in ASCII.
+    const text = isAscii(data) ? data.toString('latin1') : undefined;
     for (let nl = data.indexOf(NEWLINE, from); nl !== -1; nl = data.indexOf(NEWLINE, from)) {
       line++;
-      const record = makeRecord(file, line, data.subarray(from, nl), offset + nl + 1);
+      const record = makeRecord(file, line, data.subarray(from, nl), offset + nl + 1, text?.slice(from, nl));
       from = nl + 1;
       if (record && line > afterPosition) records.push(record);
     }
@@ -43,10 +47,11 @@ export async function* readNdjsonChunks(file: string, start: ReadStart = {}): As
   }
 }
 
-function makeRecord(file: string, line: number, bytes: Buffer, byteEnd: number): SourceRecord | undefined {
+function makeRecord(file: string, line: number, bytes: Buffer, byteEnd: number, asciiText?: string): SourceRecord | undefined {
   // A CRLF file's carriage return belongs to the line ending, not to the record.
-  const raw = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.subarray(0, bytes.length - 1) : bytes;
-  const text = raw.toString('utf8');
+  const crlf = bytes.length > 0 && bytes[bytes.length - 1] === CR;
+  const raw = crlf ? bytes.subarray(0, bytes.length - 1) : bytes;
+  const text = asciiText === undefined ? raw.toString('utf8') : crlf ? asciiText.slice(0, -1) : asciiText;
   // Only a line starting with whitespace (ASCII, or beyond it as trim() sees it) can be blank.
   const first = text.length === 0 ? 0 : text.charCodeAt(0);
   if (text.length === 0 || ((first <= 0x20 || first >= 0x80) && text.trim() === '')) return undefined;

@@ -34,6 +34,25 @@ function writeVarint(buf: Buffer, at: number, value: number): number {
   return at;
 }
 
+/** Strings up to this length are measured and copied in JavaScript: a native call costs more. */
+const SHORT = 64;
+
+/** UTF-8 size of a header value. */
+function utf8Size(value: string): number {
+  if (value.length > SHORT) return Buffer.byteLength(value, 'utf8');
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) >= 0x80) return Buffer.byteLength(value, 'utf8');
+  return value.length;
+}
+
+/** Writes a header value of `size` UTF-8 bytes; one of as many bytes as characters is ASCII. */
+function writeUtf8(buf: Buffer, at: number, value: string, size: number): number {
+  if (size === value.length && size <= SHORT) {
+    for (let i = 0; i < size; i++) buf[at + i] = value.charCodeAt(i);
+    return size;
+  }
+  return buf.write(value, at, size, 'utf8');
+}
+
 const headerKeyBytes = new Map<string, Buffer>();
 
 function headerKey(name: string): Buffer {
@@ -68,7 +87,7 @@ export function encodeBatch(records: readonly OutgoingRecord[], identity: BatchI
     let headerCount = 0;
     for (const name in record.headers) {
       const key = headerKey(name);
-      const valueSize = Buffer.byteLength(record.headers[name]!, 'utf8');
+      const valueSize = utf8Size(record.headers[name]!);
       headerValueSizes.push(valueSize);
       size += varintSize(key.length) + key.length + varintSize(valueSize) + valueSize;
       headerCount++;
@@ -116,7 +135,7 @@ export function encodeBatch(records: readonly OutgoingRecord[], identity: BatchI
       at += key.copy(buf, at);
       const valueSize = headerValueSizes[headerIndex++]!;
       at = writeVarint(buf, at, valueSize);
-      at += buf.write(record.headers[name]!, at, valueSize, 'utf8');
+      at += writeUtf8(buf, at, record.headers[name]!, valueSize);
     }
   }
   if (at !== total) throw new Error(`record batch size mismatch: wrote ${at} of ${total} bytes`);
