@@ -77,6 +77,13 @@ export class Materializer {
    * behind the end of a partition for ever.
    */
   private readonly consumed = new Map<string, number>();
+  /** Per partition, the offset after the last batch handed to the warehouse, committed or not. */
+  private readonly queuedTo = new Map<string, number>();
+  /**
+   * The batch being committed to DuckDB, and what follows its commit. One batch is in flight at a
+   * time while the next is fetched and decoded; that overlap is most of the materializer's speed.
+   */
+  private inFlight: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly warehouse: Warehouse,
@@ -143,6 +150,7 @@ export class Materializer {
   }
 
   private async subscribe(topics: string[]): Promise<void> {
+    await this.inFlight;
     await this.consumer?.disconnect();
     this.consumer = undefined;
     this.subscribed = topics;
@@ -169,6 +177,8 @@ export class Materializer {
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
+      // Offsets are committed by hand once DuckDB has committed, never ahead of the warehouse.
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.onBatch(payload),
@@ -190,24 +200,63 @@ export class Materializer {
   }
 
   /**
-   * Records that offsets `first`..`last` were read. Only a contiguous range moves the position: a
-   * batch fetched from further on (before a seek took effect) must not skip what lies between.
+   * Whether a batch starting at `first` continues what was read before. Only a contiguous batch
+   * moves the position: one fetched from further on (before a seek took effect) must not skip
+   * what lies between. Batches still being committed count as read.
    */
-  private markConsumed(topic: string, partition: number, first: number, last: number): void {
-    if (first <= this.position(topic, partition)) this.consumed.set(`${topic}\0${partition}`, Math.max(this.position(topic, partition), last + 1));
+  private continues(topic: string, partition: number, first: number): boolean {
+    return first <= Math.max(this.position(topic, partition), this.queuedTo.get(`${topic}\0${partition}`) ?? 0);
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isStale }: EachBatchPayload): Promise<void> {
+  /** Records that offsets up to `last` were read, once the batches before them are committed. */
+  private markConsumed(topic: string, partition: number, first: number, last: number): void {
+    if (!this.continues(topic, partition, first)) return;
+    const key = `${topic}\0${partition}`;
+    this.queuedTo.set(key, Math.max(this.queuedTo.get(key) ?? 0, last + 1));
+    this.inFlight = this.inFlight.then(() => {
+      this.consumed.set(key, Math.max(this.position(topic, partition), last + 1));
+    });
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload): Promise<void> {
     if (isStale() || batch.messages.length === 0) return;
+    const { topic, partition } = batch;
+    // Decoding (the JSON parsing) needs no database, so it runs while the batch before commits.
+    const prepared = this.warehouse.prepare(topic, partition, batch.messages);
+    await this.inFlight;
+    // A failed batch before this one seeks back to the warehouse's position; this batch came from
+    // beyond it and must not be appended over the gap.
+    if (isStale() || this.stopped) return;
     const first = Number(batch.firstOffset());
-    const contiguous = first <= this.position(batch.topic, batch.partition);
-    const result = await this.warehouse.ingest(batch.topic, batch.partition, batch.messages);
-    this.batches++;
-    this.records += result.appended;
-    if (contiguous) this.markConsumed(batch.topic, batch.partition, first, Number(batch.lastOffset()));
+    const last = Number(batch.lastOffset());
+    const contiguous = this.continues(topic, partition, first);
+    const key = `${topic}\0${partition}`;
+    if (contiguous) this.queuedTo.set(key, Math.max(this.queuedTo.get(key) ?? 0, last + 1));
+    this.inFlight = this.warehouse.ingestPrepared(prepared).then(
+      async (result) => {
+        this.batches++;
+        this.records += result.appended;
+        if (contiguous) this.consumed.set(key, Math.max(this.position(topic, partition), last + 1));
+        await this.commitGroupOffset(topic, partition, last + 1);
+      },
+      (error: unknown) => {
+        this.options.log?.(`materializing ${topic}/${partition} failed, reading it again: ${error instanceof Error ? error.message : String(error)}`);
+        this.queuedTo.delete(key);
+        this.consumer?.seek({ topic, partition, offset: String(this.position(topic, partition)) });
+      },
+    );
+    // The fetch position moves on now; the group's committed offset only after DuckDB commits.
     resolveOffset(batch.lastOffset());
-    await commitOffsetsIfNecessary();
     await heartbeat();
+  }
+
+  /** Commits the group's offset, a hint for lag tools: a failure (say, mid-rebalance) is only logged. */
+  private async commitGroupOffset(topic: string, partition: number, offset: number): Promise<void> {
+    try {
+      await this.consumer?.commitOffsets([{ topic, partition, offset: String(offset) }]);
+    } catch (error) {
+      this.options.log?.(`committing the group offset of ${topic}/${partition} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /**
@@ -242,6 +291,7 @@ export class Materializer {
     this.stopped = true;
     clearTimeout(this.refreshTimer);
     await this.refreshing;
+    await this.inFlight;
     await this.consumer?.disconnect().catch(() => undefined);
     this.consumer = undefined;
     await this.admin.disconnect().catch(() => undefined);
