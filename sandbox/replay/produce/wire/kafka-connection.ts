@@ -9,6 +9,11 @@ export class ConnectionError extends Error {
   override readonly name = 'ConnectionError';
 }
 
+/** Opens the TCP socket to a broker; tests pass one that goes through a fault-injecting proxy. */
+export type SocketFactory = (host: string, port: number) => Socket;
+
+const defaultSocketFactory: SocketFactory = (host, port) => connect({ host, port });
+
 interface Pending {
   apiKey: ApiKey;
   version: number;
@@ -39,10 +44,10 @@ export class KafkaConnection {
   }
 
   /** Connects to host:port, rejecting after `timeoutMs`. */
-  static open(host: string, port: number, options: { clientId: string; connectTimeoutMs: number; requestTimeoutMs: number }): Promise<KafkaConnection> {
+  static open(host: string, port: number, options: { clientId: string; connectTimeoutMs: number; requestTimeoutMs: number; socketFactory?: SocketFactory }): Promise<KafkaConnection> {
     const address = `${host}:${port}`;
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port });
+      const socket = (options.socketFactory ?? defaultSocketFactory)(host, port);
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new ConnectionError(`${address}: no connection after ${options.connectTimeoutMs} ms`));

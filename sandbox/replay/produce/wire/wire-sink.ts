@@ -4,7 +4,7 @@
 // acks=all, numbering every batch per partition so that a retried request cannot write a record
 // twice. Requests are pipelined: `send` encodes and writes its batches at once, in call order, and
 // the replayer keeps several sends in flight while it reads on.
-import { ConnectionError, KafkaConnection } from './kafka-connection';
+import { ConnectionError, KafkaConnection, type SocketFactory } from './kafka-connection';
 import { encodeBatch } from './batch-encoder';
 import { errorName, isRetriable, KafkaErrorCode } from './kafka-errors';
 import type { OutgoingRecord } from '../outgoing-record';
@@ -38,6 +38,12 @@ export interface WireSinkOptions {
    * @default 1000000
    */
   maxBatchBytes?: number;
+  /**
+   * Opens the socket to a broker.
+   * @default a plain TCP connection
+   * @example (host, port) => net.connect({ host, port })
+   */
+  socketFactory?: SocketFactory;
 }
 
 interface Broker {
@@ -99,6 +105,7 @@ class WireSink implements RecordSink {
   private readonly retries: number;
   private readonly maxBatchBytes: number;
   private readonly bootstrap: Broker[];
+  private readonly socketFactory: SocketFactory | undefined;
   private versions: Versions = { produce: 3, metadata: 1, createTopics: 2, initProducerId: 0 };
   private brokers = new Map<number, Broker>();
   private controllerId = -1;
@@ -115,6 +122,7 @@ class WireSink implements RecordSink {
     this.retries = options.retries ?? 8;
     this.maxBatchBytes = options.maxBatchBytes ?? 1_000_000;
     this.bootstrap = parseBootstrap(options.bootstrap);
+    this.socketFactory = options.socketFactory;
   }
 
   async start(): Promise<void> {
@@ -387,7 +395,7 @@ class WireSink implements RecordSink {
         return this.connectionAt(broker);
       });
     }
-    const opening = KafkaConnection.open(broker.host, broker.port, { clientId: this.clientId, connectTimeoutMs: this.timeoutMs, requestTimeoutMs: this.timeoutMs });
+    const opening = KafkaConnection.open(broker.host, broker.port, { clientId: this.clientId, connectTimeoutMs: this.timeoutMs, requestTimeoutMs: this.timeoutMs, ...(this.socketFactory ? { socketFactory: this.socketFactory } : {}) });
     this.connections.set(address, opening);
     opening.catch(() => {
       if (this.connections.get(address) === opening) this.connections.delete(address);
