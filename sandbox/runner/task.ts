@@ -5,8 +5,8 @@
 // visible together or not at all. The stable transactional id fences a predecessor: starting the
 // task aborts whatever a killed or stale owner left open, and its later commits fail.
 import { CompressionTypes, type Admin, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
-import { compile, ManualClock, type Job, type JobSnapshot, type OutputInfo, type PipelinePlan } from '../engine';
-import { InputMerge, type Lane } from './input-merge';
+import { compile, ManualClock, type Job, type JobSnapshot, type OutputInfo, type PipelinePlan, type SourceNode } from '../engine';
+import { InputMerge, type BufferedRecord, type EventTimeReader, type Lane } from './input-merge';
 import { toMessage } from './output-records';
 import { outputTopic, type PlanFacts } from './plan-facts';
 import type { ResolvedConfig } from './worker';
@@ -19,7 +19,9 @@ interface TaskCheckpoint {
   readonly format: 'medallion-runner/1';
   readonly task: number;
   readonly clock: number;
-  readonly lanes: { topic: string; partition: number; position: number }[];
+  /** The timestamp of the first record fed: processing time counts from it. */
+  readonly origin: number | null;
+  readonly lanes: { topic: string; partition: number; position: number; lastTime: number | null }[];
   readonly finished: boolean;
   readonly job: JobSnapshot;
 }
@@ -50,6 +52,7 @@ export class Task {
   private dirty = false;
   private lastCommit = Date.now();
   private stopped = false;
+  private origin: number | null = null;
 
   private constructor(
     readonly id: number,
@@ -85,7 +88,7 @@ export class Task {
       const job = compile(env.plan, { clock, lineage: config.lineage === 0 ? false : config.lineage });
       const owned = partitionsOfTask(env.layout, id);
       const sourceOfTopic = new Map<string, string>();
-      const lanes: { source: string; topic: string; partition: number; position: number; end: number }[] = [];
+      const lanes: { source: string; topic: string; partition: number; position: number; end: number; lastTime: number }[] = [];
       for (const source of job.sources) {
         const topic = job.topicOf(source);
         sourceOfTopic.set(topic, source);
@@ -96,12 +99,13 @@ export class Task {
           const known = offsets.find((o) => o.partition === partition);
           const saved = checkpoint?.lanes.find((l) => l.topic === topic && l.partition === partition);
           const start = saved?.position ?? Number(config.fromBeginning ? (known?.low ?? 0) : (known?.high ?? 0));
-          lanes.push({ source, topic, partition, position: start, end: Number(known?.high ?? 0) });
+          lanes.push({ source, topic, partition, position: start, end: Number(known?.high ?? 0), lastTime: saved?.lastTime ?? Number.NEGATIVE_INFINITY });
         }
       }
       if (checkpoint !== null) job.restore(checkpoint.job);
-      const task = new Task(id, env, job, clock, producer, new InputMerge(lanes, config.exitWhenCaughtUp), sourceOfTopic);
+      const task = new Task(id, env, job, clock, producer, new InputMerge(lanes, config.exitWhenCaughtUp, eventTimeReader(env.plan)), sourceOfTopic);
       task.finished = checkpoint?.finished ?? false;
+      task.origin = checkpoint?.origin ?? null;
       for (const lane of task.merge.lanes) env.seek(lane.topic, lane.partition, lane.position);
       return task;
     } catch (error) {
@@ -123,11 +127,15 @@ export class Task {
     return { fed, caughtUp: false };
   }
 
-  private feed(lane: Lane, record: { offset: number; key: string | undefined; value: string | null; timestamp: number }): void {
+  private feed(lane: Lane, record: BufferedRecord): void {
     // Processing time follows the records' timestamps, so idleness is decided by the data and a
-    // re-run or a restart decides it the same way.
-    if (record.timestamp > this.clock.now()) {
-      this.clock.set(record.timestamp);
+    // re-run or a restart decides it the same way. It counts from the first record rather than from
+    // the epoch: partitions are declared at time 0, and a clock that jumped from 0 to today would make
+    // every one of them idle at once.
+    if (this.origin === null && Number.isFinite(record.time)) this.origin = record.time;
+    const now = this.origin === null ? 0 : record.time - this.origin;
+    if (now > this.clock.now()) {
+      this.clock.set(now);
       this.job.tick();
     }
     this.job.push(lane.source, lane.partition, [{ offset: record.offset, key: record.key, value: record.value, timestamp: record.timestamp }]);
@@ -179,8 +187,8 @@ export class Task {
       value: JSON.stringify({ pipeline: plan.name, group: config.group, layer, task: this.id, watermark: watermarkOf(layer), at }),
     }));
     const checkpoint: TaskCheckpoint = {
-      format: 'medallion-runner/1', task: this.id, clock: this.clock.now(), finished: this.finished,
-      lanes: this.merge.lanes.map((l) => ({ topic: l.topic, partition: l.partition, position: l.position })),
+      format: 'medallion-runner/1', task: this.id, clock: this.clock.now(), origin: this.origin, finished: this.finished,
+      lanes: this.merge.lanes.map((l) => ({ topic: l.topic, partition: l.partition, position: l.position, lastTime: Number.isFinite(l.lastTime) ? l.lastTime : null })),
       job: this.job.snapshot(),
     };
     const changelog = changelogTopicOf(config.group);
@@ -232,4 +240,30 @@ export class Task {
   sourceFor(topic: string): string | undefined {
     return this.sourceOfTopic.get(topic);
   }
+}
+
+/**
+ * The merge's event-time reader: decodes with the source's codec and applies its event-time
+ * function, as the engine will. A record either cannot handle gets null (it sorts with the record
+ * before it) and goes to the engine as fetched, which dead-letters it with the real error.
+ */
+function eventTimeReader(plan: PipelinePlan): EventTimeReader {
+  const sources = new Map<string, SourceNode>();
+  for (const n of plan.nodes) if (n.kind === 'source') sources.set(n.name, n);
+  return (name, record, partition) => {
+    const source = sources.get(name)!;
+    if (source.eventTime === 'timestamp') return { time: Number.isFinite(record.timestamp) ? record.timestamp : null, value: record.value };
+    let value: unknown;
+    try {
+      value = source.decode === null ? record.value : source.decode(record.value);
+    } catch {
+      return { time: null, value: record.value };
+    }
+    try {
+      const time = source.eventTime(value, { partition, offset: record.offset, timestamp: record.timestamp });
+      return { time: typeof time === 'number' && Number.isFinite(time) ? time : null, value };
+    } catch {
+      return { time: null, value };
+    }
+  };
 }
