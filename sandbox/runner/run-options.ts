@@ -47,6 +47,8 @@ export interface WorkerConfig {
   outputPartitions?: number;
   /** Topic suffix for re-runs (`@run-<n>`); empty for the normal run. */
   topicSuffix: string;
+  /** Pace each worker at most this many bronze records per second (demos, tests); 0 means as fast as it can. */
+  maxRecordsPerSecond: number;
   /** The worker's index among its siblings, for messages. */
   workerIndex: number;
 }

@@ -77,6 +77,17 @@ export interface PipelineRunOptions {
   workDir?: string;
   /** @default '' */
   topicSuffix?: string;
+  /**
+   * Pace each worker at most this many bronze records per second, to watch a run or to kill one mid-way.
+   * @default 0 (as fast as it can)
+   */
+  maxRecordsPerSecond?: number;
+  /**
+   * Restart a worker that crashed or hung. Without restarts the others take over its tasks once the
+   * group notices it is gone; the run fails only when no worker is left.
+   * @default true
+   */
+  restartWorkers?: boolean;
 }
 
 /** The run's state, summed over its workers. */
@@ -150,7 +161,9 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
     tasks: options.tasks ?? 'auto',
     lineage: options.lineage ?? 100,
     topicSuffix: options.topicSuffix ?? '',
+    maxRecordsPerSecond: options.maxRecordsPerSecond ?? 0,
   };
+  const restartWorkers = options.restartWorkers ?? true;
   const hangTimeoutMs = options.hangTimeoutMs ?? 15_000;
   const maxRestarts = options.maxRestarts ?? 5;
   const events = new EventEmitter<{ event: [RunEvent] }>();
@@ -252,6 +265,8 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
         if (expected) return;
         if (slot.lastError && /bronze topic|must `export default|not a checkpoint|partitions but the run needs/.test(slot.lastError.message)) {
           fail(slot.lastError.message);
+        } else if (!restartWorkers) {
+          if (slots.every((s) => s.child === null)) fail(`every worker has exited; last: ${reason}${location ? ` at ${location}` : ''}`);
         } else if (slot.restarts >= maxRestarts) {
           fail(`worker ${slot.index} failed ${slot.restarts + 1} times; last: ${reason}${location ? ` at ${location}` : ''}`);
         } else {
@@ -267,8 +282,11 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
   for (let index = 0; index < workers; index++) {
     const slot: WorkerSlot = { index, child: null, lastBeat: Date.now(), restarts: 0, stderr: '', lastError: null, metrics: null, exited: Promise.resolve() };
     slots.push(slot);
-    launch(slot);
   }
+  // Workers start on the next turn of the event loop, so the caller can listen to every event.
+  setImmediate(() => {
+    for (const slot of slots) if (!stopping) launch(slot);
+  });
 
   const watchdog = setInterval(() => {
     for (const slot of slots) {

@@ -204,12 +204,17 @@ export class Worker {
 
   /** The processing loop: feeds every task, commits the ones that are due, until stopped. */
   async loop(): Promise<void> {
+    const started = Date.now();
+    let total = 0;
+    const rate = this.config.maxRecordsPerSecond;
     while (!this.stopping) {
       let fed = 0;
       for (const task of [...this.tasks.values()]) {
         if (this.stopping) break;
+        const budget = rate > 0 ? Math.max(0, Math.min(STEP_BUDGET, Math.floor(((Date.now() - started) * rate) / 1000) - total)) : STEP_BUDGET;
         try {
-          const step = task.finished ? { fed: 0, caughtUp: true } : task.step(STEP_BUDGET);
+          const step = task.finished ? { fed: 0, caughtUp: true } : budget === 0 ? { fed: 0, caughtUp: false } : task.step(budget);
+          total += step.fed;
           fed += step.fed;
           this.resumeLanes(task);
           if (step.caughtUp && this.config.exitWhenCaughtUp) task.finish();
