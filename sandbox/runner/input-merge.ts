@@ -64,10 +64,16 @@ export class InputMerge {
     return this.byPartition.get(`${topic}\u0000${partition}`);
   }
 
-  /** Buffers fetched records; records before what was already accepted are re-deliveries and dropped. */
-  offer(topic: string, partition: number, records: readonly FetchedRecord[], highWatermark: number): void {
+  /**
+   * Buffers fetched records; records before what was already accepted are re-deliveries and dropped.
+   * `firstOffset` is where the fetched batch starts, counting records the consumer filtered out
+   * (markers, aborted ones): a batch that starts after the lane's next offset was fetched from an
+   * older position (before a seek took effect) and would leave a gap, so it is dropped whole and
+   * the seek's own fetch brings the records again.
+   */
+  offer(topic: string, partition: number, firstOffset: number, records: readonly FetchedRecord[], highWatermark: number): void {
     const lane = this.lane(topic, partition);
-    if (lane === undefined) return;
+    if (lane === undefined || firstOffset > lane.accepted) return;
     if (!this.bounded && highWatermark > lane.end) lane.end = highWatermark;
     for (const r of records) {
       if (r.offset < lane.accepted) continue;

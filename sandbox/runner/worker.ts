@@ -191,7 +191,7 @@ export class Worker {
     const task = this.tasks.get(taskOfPartition(this.layout, batch.partition));
     if (task === undefined) return;
     task.merge.offer(
-      batch.topic, batch.partition,
+      batch.topic, batch.partition, Number(batch.firstOffset() ?? batch.highWatermark),
       batch.messages.map((m) => ({ offset: Number(m.offset), key: m.key?.toString('utf8'), value: m.value === null ? null : m.value.toString('utf8'), timestamp: Number(m.timestamp) })),
       Number(batch.highWatermark),
     );
@@ -241,6 +241,9 @@ export class Worker {
     this.tasks.delete(task.id);
     await task.close();
     send({ type: 'warning', worker: this.config.workerIndex, message: `task ${task.id} stopped (${(error as Error).message}); it restarts from its last checkpoint` });
+    // A fenced task usually moved to another worker in a rebalance this worker has not seen yet;
+    // waiting a little lets that assignment arrive instead of fencing the new owner right back.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     this.assignmentChain = this.assignmentChain.then(() => this.onAssignment(this.assigned)).catch((e: unknown) => this.fail(e));
   }
 
