@@ -2,7 +2,7 @@
  * The inspector's request handlers over one open Warehouse. The table satisfies the protocol's
  * method map, so a method without a handler, or with the wrong result, does not compile.
  */
-import type { Counts, InspectorMethods, MethodName, ParamsOf, ResultOf, SchemaTable } from '../protocol/inspector';
+import type { Counts, InspectorMethods, LayerTotals, MethodName, ParamsOf, ResultOf, SchemaTable } from '../protocol/inspector';
 import type { Warehouse } from '../warehouse/index';
 import { quoteIdent, quoteLiteral } from '../warehouse/sql-names';
 import type { ExportStore } from './exports';
@@ -19,12 +19,27 @@ const maxPage = 50_000;
 /** Side-output columns that say why a record is there come first in the listing. */
 const reasonColumns = ['reason', 'rule', 'error', 'operator', 'location', 'eventTime', 'watermark', 'window'];
 
+const sideKeys: Record<string, 'quarantined' | 'late' | 'deadLetter'> = { quarantine: 'quarantined', late: 'late', dead_letter: 'deadLetter' };
+
+/**
+ * Rows per table and per layer. Totals are summed here rather than taken from
+ * `Warehouse.layerCounts()`, which counts as main output only an output named like the tier
+ * (`silver`), while the runner names a main output after the layer (`orders_clean`, LINEAGE.md).
+ */
 export async function readCounts(warehouse: Warehouse): Promise<Counts> {
   const result = await warehouse.query('SELECT table_name, layer, output, row_count FROM _medallion_counts ORDER BY table_name, layer, output', { rowLimit: 10_000 });
-  return {
-    layers: warehouse.layerCounts(),
-    tables: result.rows.map((r) => ({ table: String(r[0]), layer: r[1] === null ? null : String(r[1]), output: r[2] === null ? null : String(r[2]), rows: Number(r[3]) })),
-  };
+  const tables = result.rows.map((r) => ({ table: String(r[0]), layer: r[1] === null ? null : String(r[1]), output: r[2] === null ? null : String(r[2]), rows: Number(r[3]) }));
+  const layers = new Map<string, LayerTotals>();
+  for (const t of tables) {
+    const name = t.layer ?? 'unknown';
+    const totals = layers.get(name) ?? layers.set(name, { layer: name, rows: 0, quarantined: 0, late: 0, deadLetter: 0, other: 0 }).get(name) as LayerTotals;
+    const side = sideKeys[t.output ?? ''];
+    if (side === undefined) totals.rows += t.rows;
+    else totals[side] += t.rows;
+  }
+  const order = ['bronze', 'silver', 'gold'];
+  const rank = (layer: string) => (order.includes(layer) ? order.indexOf(layer) : order.length);
+  return { layers: [...layers.values()].sort((a, b) => rank(a.layer) - rank(b.layer) || a.layer.localeCompare(b.layer)), tables };
 }
 
 export function createHandlers(warehouse: Warehouse, exports: ExportStore): Handlers {

@@ -36,6 +36,11 @@ export function inspectorPageHtml(options: InspectorPageOptions): string {
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
     `style-src ${cspSource} 'nonce-${nonce}'`,
+    // Style elements need the nonce or the origin. Monaco renders its view lines as HTML with
+    // style attributes, which only 'unsafe-inline' admits; CSP 3 lets that apply to attributes alone,
+    // which cannot run script or load anything, while style elements stay strict.
+    `style-src-elem ${cspSource} 'nonce-${nonce}'`,
+    "style-src-attr 'unsafe-inline'",
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
     // Monaco's worker is started from a blob that imports the worker script from the page's origin.
@@ -49,7 +54,8 @@ export function inspectorPageHtml(options: InspectorPageOptions): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${attribute(`${csp}; ${connect}`.replace(/; $/, ''))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Medallion Inspector</title>${preload}
+<title>Medallion Inspector</title>
+<link rel="icon" href="data:,">${preload}
 <link rel="stylesheet" href="${attribute(options.styleUri)}" nonce="${nonce}">
 </head>
 <body>

@@ -81,7 +81,6 @@ export async function startInspectorServer(options: InspectorServerOptions): Pro
         cspSource: origin,
         scriptUri: '/assets/inspector.js',
         styleUri: '/assets/inspector.css',
-        fontUri: '/assets/codicon.ttf',
         workerUri: `${origin}/assets/editor.worker.js`,
         transport: 'websocket',
         wsUrl: `${origin.replace(/^http/, 'ws')}/ws`,

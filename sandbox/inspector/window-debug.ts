@@ -13,7 +13,8 @@ import { cell, epochMs, rowSet } from './row-sets';
 /** Event time is the record timestamp: the runner stamps each output record with its event time. */
 const eventTimeSql = 'epoch_ms(_timestamp)';
 const maxEvents = 5000;
-export const watermarkTable = '_medallion_watermarks';
+/** The topic the runner publishes its watermarks to (JSON `{pipeline, layer, task, watermark, at}`). */
+export const watermarkTopic = '_medallion.watermarks';
 
 const startNames = ['windowStart', 'window_start', 'start'];
 const endNames = ['windowEnd', 'window_end', 'end'];
@@ -118,7 +119,7 @@ WHERE ${windowMatch} OR (TRY_CAST("eventTime" AS BIGINT) >= ${start} AND TRY_CAS
     countedColumn: events.columns.findIndex((c) => c.name === 'counted'),
     late: rowSet(late),
     lateTables: lateTables.map((t) => t.name),
-    watermarks: await watermarksAround(warehouse, byName.get(watermarkTable)?.columns, layer, start, end),
+    watermarks: await watermarksAround(warehouse, warehouse.tableOf(watermarkTopic), byName, layer, start, end),
     notes,
   };
 }
@@ -130,13 +131,15 @@ function msOf(column: string, type: string | undefined): string {
 
 async function watermarksAround(
   warehouse: Warehouse,
-  columns: { name: string; type: string }[] | undefined,
+  watermarkTable: string | undefined,
+  byName: Map<string, { columns: { name: string; type: string }[] }>,
   layer: string,
   start: number,
   end: number,
 ): Promise<WindowDebug['watermarks']> {
-  if (columns === undefined) {
-    return { available: false, message: `The warehouse has no ${watermarkTable} table: the runner that wrote these topics did not publish its watermarks (topic _medallion.watermarks), so the watermark's progress cannot be shown. Late records still show the watermark they met.` };
+  const columns = watermarkTable === undefined ? undefined : byName.get(watermarkTable)?.columns;
+  if (watermarkTable === undefined || columns === undefined) {
+    return { available: false, message: `The warehouse holds no ${watermarkTopic} topic: the runner that wrote these layers did not publish its watermarks, so the watermark's progress cannot be shown. Late records still show the watermark they met.` };
   }
   const type = (name: string) => columns.find((c) => c.name === name)?.type;
   if (type('watermark') === undefined || type('at') === undefined) {
