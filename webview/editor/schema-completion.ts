@@ -13,9 +13,12 @@ export function setCompletionSchema(next: SchemaTable[]): void {
   tables = next;
 }
 
-/** Identifiers that need no quotes in DuckDB; others are offered quoted. */
+/**
+ * Identifiers that need no quotes in DuckDB; others are offered quoted. DuckDB matches unquoted
+ * names regardless of case, and the warehouse never makes two columns that differ only by case.
+ */
 function sqlName(name: string): string {
-  return /^[a-z_][a-z0-9_]*$/.test(name) && !keywords.includes(name.toUpperCase()) ? name : `"${name.replaceAll('"', '""')}"`;
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !keywords.includes(name.toUpperCase()) ? name : `"${name.replaceAll('"', '""')}"`;
 }
 
 /** `FROM shop_gold g` and `JOIN shop_silver AS s`: alias → table, plus the tables named. */

@@ -57,7 +57,7 @@ export function drawChart(host: HTMLElement, columns: ResultColumn[], rows: Json
   if (xi < 0 || yis.length === 0) throw new Error('choose an x column and at least one value column');
   const axisColor = themeColor('--vscode-foreground', '#cccccc');
   const gridColor = themeColor('--vscode-editorWidget-border', '#454545');
-  const axis = (values?: uPlot.Axis['values']): uPlot.Axis => ({ stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor }, ...(values ? { values } : {}) });
+  const axis = (values?: uPlot.Axis['values'], size?: number): uPlot.Axis => ({ stroke: axisColor, ...(size ? { size } : {}), grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor }, ...(values ? { values } : {}) });
   const width = Math.max(300, host.clientWidth - 16);
   const height = Math.max(200, host.clientHeight - 60);
   let data: uPlot.AlignedData;
@@ -81,7 +81,7 @@ export function drawChart(host: HTMLElement, columns: ResultColumn[], rows: Json
     }
     data = [xs, ...lines.values()];
     series = [{}, ...[...lines.keys()].map((label, i) => ({ label, stroke: palette[i % palette.length], width: 1.5, spanGaps: true, points: { show: xs.length < 200 } }))];
-    opts = { ms: 1, scales: { x: { time: true } }, axes: [axis(), axis()] };
+    opts = { ms: 1, scales: { x: { time: true } }, axes: [axis(), axis(undefined, 80)] };
   } else {
     const totals = new Map<string, number[]>();
     for (const row of rows) {
@@ -96,7 +96,7 @@ export function drawChart(host: HTMLElement, columns: ResultColumn[], rows: Json
     series = [{}, ...yis.map((yi, i) => ({ label: (columns[yi] as ResultColumn).name, stroke: palette[i % palette.length], fill: `${palette[i % palette.length]}99`, paths: bars, points: { show: false } }))];
     opts = {
       scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] } },
-      axes: [axis((_u, splits) => splits.map((s) => (Number.isInteger(s) ? (keys[s] ?? '') : ''))), axis()],
+      axes: [axis((_u, splits) => splits.map((s) => (Number.isInteger(s) ? (keys[s] ?? '') : ''))), axis(undefined, 80)],
     };
   }
   host.replaceChildren();
