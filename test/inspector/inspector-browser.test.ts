@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Warehouse } from '../../sandbox/warehouse/index';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
 import {
-  buildBundles, buildShopWarehouseFile, gridColumns, gridRows, launchChromium, openInspector, runAndWait, screenshot, startInspect, typeSql,
+  buildBundles, buildShopWarehouseFile, editorText, gridColumns, gridRows, launchChromium, openInspector, runAndWait, screenshot, startInspect, typeSql,
   type InspectProcess,
 } from './inspector-harness';
 
@@ -79,7 +79,7 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     assert.ok(offered.includes('windowStart'), `windowStart offered among ${offered.join(', ')}`);
     await screenshot(page, '03-completion');
     await page.keyboard.press('Enter');
-    const text = await page.$eval('.editor-host .view-lines', (e) => (e as HTMLElement).innerText.replace(/\u00a0/g, ' '));
+    const text = await editorText(page);
     assert.match(text, /SELECT r\.windowStart FROM/);
   });
 
@@ -90,11 +90,9 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     assert.match((await page.textContent('.status.error')) ?? '', /no_such_column/);
     await page.waitForSelector('.editor-host .squiggly-error', { timeout: 10_000 });
     // The marker sits on line 2, where the bad column is, under the column's name.
-    const [markerTop, lineTop] = await page.$eval('.editor-host .squiggly-error', (e) => {
-      const box = e.getBoundingClientRect();
-      const line = [...document.querySelectorAll('.editor-host .view-line')].find((l) => l.textContent?.includes('no_such_column'));
-      return [box.top + box.height / 2, line === undefined ? -1 : line.getBoundingClientRect().top + line.getBoundingClientRect().height / 2];
-    });
+    const middle = (box: { y: number; height: number } | null) => (box === null ? -1 : box.y + box.height / 2);
+    const markerTop = middle(await page.locator('.editor-host .squiggly-error').first().boundingBox());
+    const lineTop = middle(await page.locator('.editor-host .view-line', { hasText: 'no_such_column' }).boundingBox());
     assert.ok(Math.abs(markerTop - lineTop) < 4, `marker at ${markerTop}, line 2 at ${lineTop}`);
     await screenshot(page, '04-error');
   });
@@ -106,15 +104,15 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     const rowElements = await page.$$eval('.grid-row', (rows) => rows.length);
     assert.ok(rowElements < 120, `${rowElements} row elements for a million rows`);
     await page.$eval('.grid-body', (b) => (b.scrollTop = b.scrollHeight));
-    await page.waitForFunction(() => [...document.querySelectorAll('.grid-row:not([hidden])')].some((r) => r.firstElementChild?.textContent === '999999'), undefined, { timeout: 10_000 });
+    await page.waitForSelector('.grid-row:not([hidden]) .grid-cell:first-child:text-is("999999")', { timeout: 10_000 });
     await page.click('.grid-header .grid-col:first-child .col-name');
-    await page.waitForFunction(() => document.querySelector('.grid-header [aria-sort="ascending"]') !== null);
+    await page.waitForSelector('.grid-header [aria-sort="ascending"]');
     await page.click('.grid-header .grid-col:first-child .col-name');
-    await page.waitForFunction(() => document.querySelector('.grid-header [aria-sort="descending"]') !== null);
-    await page.waitForFunction(() => document.querySelector('.grid-row[data-index="0"]')?.firstElementChild?.textContent === '999999', undefined, { timeout: 10_000 });
+    await page.waitForSelector('.grid-header [aria-sort="descending"]');
+    await page.waitForSelector('.grid-row[data-index="0"] .grid-cell:first-child:text-is("999999")', { timeout: 10_000 });
     await page.fill('.grid-filters .grid-col:nth-child(2) input', '3');
     await page.press('.grid-filters .grid-col:nth-child(2) input', 'Enter');
-    await page.waitForFunction(() => /^142,857 rows/.test(document.querySelector('.result-info')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    await page.waitForSelector('.result-info:text-matches("^142,857 rows")', { timeout: 10_000 });
     await screenshot(page, '05-million-rows');
   });
 
@@ -127,11 +125,13 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     const legend = await page.$$eval('[data-testid="chart"] .u-legend .u-series .u-label', (labels) => labels.map((l) => l.textContent ?? ''));
     for (const [key] of keys.rows) assert.ok(legend.some((l) => l.startsWith(`${String(key)} ·`)), `a line for ${String(key)} in ${legend.join(', ')}`);
     // Something was drawn: the canvas is not one flat color.
+    // Counted in the page; the canvas is typed by hand since this file is checked without the DOM library.
+    type Canvas = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
     const colors = await page.$eval('[data-testid="chart"] .uplot canvas', (c) => {
-      const canvas = c as HTMLCanvasElement;
-      const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+      const canvas = c as unknown as Canvas;
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
       const seen = new Set<number>();
-      for (let i = 0; i < data.length; i += 4 * 97) seen.add((data[i] as number) << 16 | (data[i + 1] as number) << 8 | (data[i + 2] as number));
+      for (let i = 0; i < data.length; i += 4 * 97) seen.add(((data[i] as number) << 16) | ((data[i + 1] as number) << 8) | (data[i + 2] as number));
       return seen.size;
     });
     assert.ok(colors > 3, `${colors} colors on the chart canvas`);
@@ -226,7 +226,7 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     await typeSql(page, 'SELECT 42 AS kept');
     await page.reload();
     await page.waitForSelector('body[data-schema-tables]');
-    const text = await page.$eval('.editor-host .view-lines', (e) => (e as HTMLElement).innerText.replace(/\u00a0/g, ' '));
+    const text = await editorText(page);
     assert.match(text, /SELECT 42 AS kept/);
     assert.deepEqual(problems.filter((p) => /Content Security Policy|pageerror/.test(p)), []);
   });

@@ -108,14 +108,15 @@ export async function typeSql(page: Page, sql: string): Promise<void> {
 export async function runAndWait(page: Page): Promise<void> {
   const before = Number((await page.getAttribute('body', 'data-runs')) ?? 0);
   await page.click('.run-button');
-  await page.waitForFunction((n) => Number(document.body.dataset.runs ?? 0) > n, before, { timeout: 30_000 });
+  // A selector, not a function: the page's policy forbids the eval a string predicate needs.
+  await page.waitForSelector(`body[data-runs="${before + 1}"]`, { state: 'attached', timeout: 30_000 });
 }
 
 /** The cells of the rows the grid shows, top to bottom, as text. */
 export function gridRows(page: Page): Promise<string[][]> {
   return page.$$eval('.grid-row:not([hidden])', (rows) =>
     rows
-      .map((r) => ({ index: Number((r as HTMLElement).dataset.index), cells: [...r.children].map((c) => c.textContent ?? '') }))
+      .map((r) => ({ index: Number(r.getAttribute('data-index')), cells: [...r.children].map((c) => c.textContent ?? '') }))
       .sort((a, b) => a.index - b.index)
       .map((r) => r.cells),
   );
@@ -123,4 +124,10 @@ export function gridRows(page: Page): Promise<string[][]> {
 
 export async function gridColumns(page: Page): Promise<string[]> {
   return page.$$eval('.grid-header .col-name', (cols) => cols.map((c) => c.textContent ?? ''));
+}
+
+/** The editor's text as shown, lines joined by newlines. */
+export async function editorText(page: Page): Promise<string> {
+  const lines = await page.$$eval('.editor-host .view-line', (ls) => ls.map((l) => ({ top: l.getBoundingClientRect().top, text: l.textContent ?? '' })));
+  return lines.sort((a, b) => a.top - b.top).map((l) => l.text.replace(/\u00a0/g, ' ')).join('\n');
 }
