@@ -210,8 +210,13 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     await page.click('.layers-view button:has-text("Show")');
     await page.waitForSelector('.layer-pane.gold tbody tr', { timeout: 10_000 });
     for (const layer of ['bronze', 'silver', 'gold']) assert.ok((await page.$$(`.layer-pane.${layer} tbody tr`)).length > 0, `${layer} pane has rows`);
-    await page.click('.layer-pane.gold tbody tr:nth-child(3)');
-    await page.waitForSelector('.layer-pane.bronze tr.cursor');
+    // Selecting a gold row moves the other panes to their record nearest in time.
+    await page.click('.layer-pane.gold tbody tr:nth-child(4)');
+    const goldTime = await page.textContent('.layer-pane.gold tr.cursor td:first-child');
+    const nearest = await truth.query(`SELECT epoch_ms(_timestamp) FROM orders WHERE _timestamp >= '2026-03-02 09:00:00' AND _timestamp < '2026-03-02 09:10:00'
+      ORDER BY abs(epoch_ms(_timestamp) - epoch_ms(TIMESTAMP '${(goldTime ?? '').replace('T', ' ').replace('Z', '')}')), _timestamp LIMIT 1`);
+    const bronzeTime = await page.textContent('.layer-pane.bronze tr.cursor td:first-child');
+    assert.equal(Date.parse(bronzeTime ?? ''), Number(nearest.rows[0]?.[0]));
     await screenshot(page, '10-layers');
     await page.click('[data-tab="side"]');
     await page.click('.side-list button:has-text("orders_clean_quarantine")');

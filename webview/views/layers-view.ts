@@ -19,7 +19,9 @@ function parseTime(text: string): number | undefined {
 
 function timeOf(set: RowSet, row: JsonValue[]): number {
   const value = row[columnIndex(set, '_timestamp')];
-  return typeof value === 'string' ? Date.parse(`${value.replace(' ', 'T')}Z`) : Number(value);
+  if (typeof value !== 'string') return Number(value);
+  // DuckDB's timestamps are UTC; some renderings carry the zone, some do not.
+  return Date.parse(/[zZ]$|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
 }
 
 export function layersView(client: InspectorClient, tables: () => SchemaTable[]): HTMLElement & { refresh(): void } {
