@@ -89,7 +89,7 @@ test('the socket refuses other origins and malformed messages, and answers typed
     const client = await Client.open(wsUrl, url.replace(/\/$/, ''));
     assert.deepEqual(await client.raw('nonsense'), { kind: 'response', id: -1, ok: false, error: { message: 'the message is not JSON', kind: 'protocol' } });
     const badParams = await client.call('query/run', { sql: 'SELECT 1', pageSize: 0 });
-    assert.ok(!badParams.ok && badParams.kind === 'response' && /pageSize must be an integer/.test(badParams.error.message));
+    assert.ok(badParams.kind === 'response' && !badParams.ok && /pageSize must be an integer/.test(badParams.error.message));
     await ingest('t', 0, { n: 1 });
     await ingest('t', 1, { n: 2 });
     const run = await client.call('query/run', { sql: 'SELECT n FROM t ORDER BY n;', pageSize: 1, view: { sort: [{ column: 'n', direction: 'desc' }] } });
