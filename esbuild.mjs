@@ -1,8 +1,8 @@
 // Bundles the three programs this package ships: the extension host entry, the `medallion` CLI
-// and (later) the inspector webview. Each bundle is self-contained so the VSIX needs no node_modules
+// and the inspector webview (its script and styles, Monaco's editor worker, and the codicon font). Each bundle is self-contained so the VSIX needs no node_modules
 // except native modules, which stay external.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -36,11 +36,41 @@ const builds = [
     outdir: 'dist',
     external: nodeExternals,
   },
+  {
+    // The inspector page: one script and one stylesheet (Monaco's and uPlot's CSS are imported by
+    // the code), with fonts as files beside them, all served from the page's own origin.
+    ...common,
+    entryPoints: { inspector: 'webview/main.ts' },
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome114',
+    outdir: 'dist/webview',
+    loader: { '.ttf': 'file' },
+    assetNames: '[name]-[hash]',
+  },
+  {
+    // Monaco's editor worker, a classic script the page starts from a blob (see webview/editor/monaco-worker.ts).
+    ...common,
+    entryPoints: { 'editor.worker': 'node_modules/monaco-editor/esm/vs/editor/editor.worker.js' },
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome114',
+    outdir: 'dist/webview',
+  },
 ].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
+
+/** The codicon font under a fixed name, for the page to preload and the extension to point at. */
+function copyCodiconFont() {
+  if (!existsSync('webview/main.ts')) return;
+  mkdirSync('dist/webview', { recursive: true });
+  copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
+}
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
+  copyCodiconFont();
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  copyCodiconFont();
 }
