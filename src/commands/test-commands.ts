@@ -3,8 +3,9 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
-import type { PipelineTests } from '../testing/test-controller';
-import { replaySessionTestSource } from '../testing/replay-test';
+import { runNode, type PipelineTests } from '../testing/test-controller';
+import { parseTap } from '../testing/tap-results';
+import { replaySessionTestSource, UPDATE_SNAPSHOTS_ENV } from '../testing/replay-test';
 import { pipelineFile } from './pipeline-commands';
 import type { CommandTable } from './run-command';
 
@@ -33,7 +34,16 @@ export function testCommands(ctx: Ctx, tests: PipelineTests): CommandTable {
       const text = replaySessionTestSource({ pipelineFile: uri.fsPath, replayedFiles, layers, topicRecords: session.topicRecords, at }, testFile);
       await vscode.workspace.fs.writeFile(vscode.Uri.file(testFile), new TextEncoder().encode(text));
       await vscode.window.showTextDocument(vscode.Uri.file(testFile));
+      // The snapshot is recorded by running the new test once, in its own process.
+      const cwd = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
+      const output = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Recording the test snapshot', cancellable: true }, (_p, token) =>
+        runNode(['--import', 'tsx', '--test', '--test-reporter=tap', testFile], cwd, token, { [UPDATE_SNAPSHOTS_ENV]: '1' }),
+      );
+      ctx.output.appendLine(output);
+      const recorded = parseTap(output);
+      if (recorded.length === 0 || recorded.some((r) => !r.ok)) throw new Error(`the new test did not run cleanly; see the Medallion output. ${recorded.find((r) => !r.ok)?.message ?? ''}`);
       await tests.discoverAll();
+      void vscode.window.showInformationMessage(`Medallion: made ${path.basename(testFile)} with its snapshot; it is in the Test Explorer.`);
     },
   };
 }

@@ -30,7 +30,8 @@ const PIPELINE_CALL = /\bpipeline\(\s*(['"`])([^'"`\n]+)\1/;
 const LAYER_CALL = /\b[A-Za-z_$][\w$]*\.(bronze|silver|gold)\(\s*(['"`])([^'"`\n]+)\2/g;
 const TOPIC_OPTION = /\btopic\s*:\s*(['"`])([^'"`\n]+)\1/;
 
-export function outlinePipeline(text: string): PipelineOutline {
+export function outlinePipeline(source: string): PipelineOutline {
+  const text = maskComments(source);
   const lineStarts = lineStartOffsets(text);
   const layers: LayerLocation[] = [];
   const calls = [...text.matchAll(LAYER_CALL)];
@@ -77,6 +78,14 @@ export function firstChangedLayer(before: string, after: string): string | undef
   const layer = layerAtLine(outline, top);
   if (layer) return layer.name;
   return '*';
+}
+
+/**
+ * Blanks out comments (keeping newlines and offsets) so a commented-out layer is not found. Calls
+ * inside string literals are not recognized as such: a pipeline file rarely spells one.
+ */
+function maskComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (comment) => comment.replace(/[^\n]/g, ' '));
 }
 
 function lineStartOffsets(text: string): number[] {

@@ -157,9 +157,11 @@ function report(run: vscode.TestRun, item: vscode.TestItem, result: TapResult): 
   }
 }
 
-function runNode(args: string[], cwd: string, token: vscode.CancellationToken): Promise<string> {
+export function runNode(args: string[], cwd: string, token: vscode.CancellationToken, extraEnv: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // NODE_TEST_CONTEXT would make the child report to a parent runner instead of printing TAP.
+    const { NODE_TEST_CONTEXT: _ignored, ...env } = process.env;
+    const child = spawn(process.execPath, args, { cwd, env: { ...env, ...extraEnv, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: string[] = [];
     let size = 0;
     const keep = (chunk: Buffer) => {
