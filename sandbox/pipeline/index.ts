@@ -1,5 +1,5 @@
 // `medallion-studio/pipeline`: what pipeline files and their tests import.
-export { pipeline, Pipeline, type PipelineBuilder } from './authoring/pipeline';
+export { pipeline, Pipeline, type PipelineBuilder, type SideOutputValue } from './authoring/pipeline';
 export { Stream, KeyedStream, WindowedStream, Table, type WindowResult, type RunningResult, type Renamed, type Normalized } from './authoring/stream';
 export { tumbling, hopping, session, cumulating } from './authoring/windows';
 export { count, sum, avg, min, max, countDistinct, first, last, maxBy, reduce, type Aggregation, type Reducer } from './authoring/aggregations';
