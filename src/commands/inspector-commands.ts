@@ -53,7 +53,7 @@ export function inspectorCommands(ctx: Ctx): CommandTable {
     ctx.requireTrust('The inspector');
     if (!inspectorPage) throw new Error('the inspector page is not part of this build yet (sandbox/inspector and dist/webview/)');
     const url = await ensureServer();
-    InspectorPanel.create(inspectorPage(ctx.extension.extensionUri), url, (reason) => ctx.output.appendLine(`inspector relay closed: ${reason}`));
+    await InspectorPanel.create(inspectorPage(ctx.extension.extensionUri), url, (reason) => ctx.output.appendLine(`inspector relay closed: ${reason}`));
   };
 
   return {

@@ -35,21 +35,25 @@ export class InspectorPanel implements vscode.Disposable {
   private relay: MessageRelay | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  static create(source: InspectorPageSource, wsUrl: string, onClose: (reason: string) => void): InspectorPanel {
+  static async create(source: InspectorPageSource, wsUrl: string, onClose: (reason: string) => void): Promise<InspectorPanel> {
     const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, 'Medallion Inspector', vscode.ViewColumn.Active, webviewOptions(source));
-    return new InspectorPanel(panel, source, wsUrl, onClose);
+    return InspectorPanel.attach(panel, source, wsUrl, onClose);
   }
 
-  constructor(
-    readonly panel: vscode.WebviewPanel,
-    source: InspectorPageSource,
-    wsUrl: string,
-    onClose: (reason: string) => void,
-  ) {
+  /** Hosts the inspector in a panel, new or restored after a reload. */
+  static async attach(panel: vscode.WebviewPanel, source: InspectorPageSource, wsUrl: string, onClose: (reason: string) => void): Promise<InspectorPanel> {
     panel.webview.options = { enableScripts: true, localResourceRoots: [source.root] };
     // The relay subscribes before the page loads, so the page's first message is not missed.
-    this.relay = new MessageRelay(panel.webview, wsUrl, { onClose });
+    const relay = await MessageRelay.open(panel.webview, wsUrl, { onClose });
     panel.webview.html = pageFor(panel.webview, source);
+    return new InspectorPanel(panel, relay);
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    relay: MessageRelay,
+  ) {
+    this.relay = relay;
     this.disposables.push(panel.onDidDispose(() => this.dispose()));
   }
 

@@ -45,8 +45,10 @@ test('relays raw JSON both ways, holding page messages sent before the socket op
     socket.send('not json');
   });
   const page = fakeWebview();
-  const relay = new MessageRelay(page.endpoint, `ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const opening = MessageRelay.open(page.endpoint, `ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  // Sent while the relay is still loading ws: it must still arrive.
   page.fromPage({ id: 1, method: 'query/run', params: { sql: 'select 1' } });
+  const relay = await opening;
   await until(() => page.received.length >= 2);
   assert.deepEqual(atServer, [{ id: 1, method: 'query/run', params: { sql: 'select 1' } }]);
   assert.deepEqual(page.received, [{ event: 'hello' }, { id: 1, result: { rows: [[1, 'gold']] } }]);
@@ -62,7 +64,7 @@ test('drops the oldest queued messages beyond the bound and reports a failed con
   await once(server, 'close');
   const page = fakeWebview();
   let closed: string | undefined;
-  const relay = new MessageRelay(page.endpoint, `ws://127.0.0.1:${port}`, { maxQueued: 2, onClose: (reason) => (closed = reason) });
+  const relay = await MessageRelay.open(page.endpoint, `ws://127.0.0.1:${port}`, { maxQueued: 2, onClose: (reason) => (closed = reason) });
   for (let i = 0; i < 5; i++) page.fromPage({ i });
   assert.equal(relay.dropped, 3);
   await until(() => closed !== undefined);

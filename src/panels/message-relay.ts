@@ -2,9 +2,10 @@
  * Relays raw JSON messages between a webview and the inspector's WebSocket, in both directions,
  * without reading them: the inspector page and `medallion inspect` share the protocol, the extension
  * host only carries it. Messages the webview sends before the socket opens wait in a bounded queue.
- * This file imports no `vscode`, so it is tested in plain Node with a real WebSocket server.
+ * This file imports no `vscode`, so it is tested in plain Node with a real WebSocket server. `ws` is
+ * loaded on first use, so activating the extension does not pay for it.
  */
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 
 /** The part of a VS Code webview the relay needs. */
 export interface WebviewEndpoint {
@@ -23,6 +24,15 @@ export interface RelayOptions {
 }
 
 export class MessageRelay {
+  /** Subscribes to the webview at once, so no message is lost while `ws` loads and the socket opens. */
+  static async open(webview: WebviewEndpoint, url: string, options: RelayOptions = {}): Promise<MessageRelay> {
+    const early: unknown[] = [];
+    const buffering = webview.onDidReceiveMessage((m) => early.push(m));
+    const { default: WebSocketClass } = await import('ws');
+    buffering.dispose();
+    return new MessageRelay(webview, new WebSocketClass(url, { maxPayload: 64 * 1024 * 1024 }), options, early);
+  }
+
   private readonly socket: WebSocket;
   private readonly queue: string[] = [];
   private readonly subscription: { dispose(): void };
@@ -30,12 +40,12 @@ export class MessageRelay {
   /** Webview messages dropped because the queue was full. */
   dropped = 0;
 
-  constructor(webview: WebviewEndpoint, url: string, options: RelayOptions = {}) {
+  private constructor(webview: WebviewEndpoint, socket: WebSocket, options: RelayOptions, early: unknown[]) {
     const maxQueued = options.maxQueued ?? 1000;
-    this.socket = new WebSocket(url, { maxPayload: 64 * 1024 * 1024 });
-    this.subscription = webview.onDidReceiveMessage((message) => {
+    this.socket = socket;
+    const fromWebview = (message: unknown) => {
       const text = JSON.stringify(message);
-      if (this.socket.readyState === WebSocket.OPEN) this.socket.send(text);
+      if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
       else if (!this.closed) {
         this.queue.push(text);
         if (this.queue.length > maxQueued) {
@@ -43,7 +53,9 @@ export class MessageRelay {
           this.dropped++;
         }
       }
-    });
+    };
+    for (const message of early) fromWebview(message);
+    this.subscription = webview.onDidReceiveMessage(fromWebview);
     this.socket.on('open', () => {
       for (const text of this.queue.splice(0)) this.socket.send(text);
     });
