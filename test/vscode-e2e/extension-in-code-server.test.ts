@@ -6,13 +6,13 @@
  * checks the extension's activation time. Screenshots go to test-artifacts/vscode/.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { installVsix, startCodeServer, type RunningCodeServer } from './support/code-server';
+import { buildVsix } from './support/vsix';
 import { CHROMIUM_ARGS, Workbench } from './support/workbench';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -38,11 +38,7 @@ before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   tmp = mkdtempSync(path.join(tmpdir(), 'medallion-vscode-e2e-'));
   const vsix = path.join(tmp, 'medallion-studio.vsix');
-  const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(built.status, 0, built.stderr);
-  const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const packaged = spawnSync(process.execPath, [vsce, 'package', '--no-rewrite-relative-links', '--allow-missing-repository', '--skip-license', '--target', 'linux-x64', '--out', vsix], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
-  assert.equal(packaged.status, 0, packaged.stdout + packaged.stderr);
+  buildVsix(ROOT, vsix);
   installVsix(vsix, path.join(tmp, 'extensions'), path.join(tmp, 'user'));
   server = await startCodeServer({
     extensionsDir: path.join(tmp, 'extensions'),

@@ -40,7 +40,19 @@ export interface RunningCodeServer {
   stop(): Promise<void>;
 }
 
-export async function startCodeServer(options: { extensionsDir: string; userDataDir: string; workspace: string; settings: Record<string, unknown> }): Promise<RunningCodeServer> {
+export interface CodeServerOptions {
+  extensionsDir: string;
+  userDataDir: string;
+  workspace: string;
+  settings: Record<string, unknown>;
+  /**
+   * Ask about workspace trust as a user's VS Code does; otherwise every folder is trusted.
+   * @default false
+   */
+  askForTrust?: boolean;
+}
+
+export async function startCodeServer(options: CodeServerOptions): Promise<RunningCodeServer> {
   mkdirSync(path.join(options.userDataDir, 'User'), { recursive: true });
   writeFileSync(path.join(options.userDataDir, 'User', 'settings.json'), JSON.stringify(options.settings, null, 2));
   const port = await freePort();
@@ -49,7 +61,8 @@ export async function startCodeServer(options: { extensionsDir: string; userData
     process.execPath,
     [
       codeServerEntry(), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', options.userDataDir,
-      '--extensions-dir', options.extensionsDir, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+      '--extensions-dir', options.extensionsDir, '--disable-telemetry', '--disable-update-check',
+      ...(options.askForTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override', options.workspace,
     ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env },

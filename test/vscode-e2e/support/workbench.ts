@@ -26,6 +26,18 @@ export class Workbench {
     await input.press('Enter');
   }
 
+  /** The titles the command palette offers for a typed title, after its list settles. */
+  async paletteOffers(title: string): Promise<string[]> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`>${title}`);
+    await this.page.waitForTimeout(1000);
+    const labels = await this.page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+    return labels.map((l) => l.replace(/\s+/g, ' ').trim()).filter((l) => l.startsWith(title));
+  }
+
   /** Picks the quick-pick row that shows the given text, after typing a filter. */
   async pick(filter: string, rowText: string | RegExp = filter): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
