@@ -9,7 +9,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import WebSocket from 'ws';
+import { inspectorPageHtml } from '../../sandbox/inspector/index';
 import { Warehouse } from '../../sandbox/warehouse/index';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
 import {
@@ -225,6 +228,58 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     assert.deepEqual(headers.slice(0, 2), ['reason', 'rule']);
     await screenshot(page, '11-quarantine');
     await page.click('[data-tab="query"]');
+  });
+
+  it('runs over postMessage through a relay, as in a VS Code webview, and hands exports to the host', async () => {
+    // What the extension does: show the same page with the postmessage transport, and relay every
+    // message, unread, between the webview and the server's WebSocket.
+    const origin = new URL(inspect.url).origin;
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const webview = await context.newPage();
+    const sockets: string[] = [];
+    webview.on('websocket', (ws) => sockets.push(ws.url()));
+    const relay = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws`);
+    await new Promise((resolve, reject) => relay.once('open', resolve).once('error', reject));
+    const forHost: { kind: string; path?: string; fileName?: string }[] = [];
+    try {
+      relay.on('message', (data) => void webview.evaluate((text) => (globalThis as unknown as { postMessage(m: string, to: string): void }).postMessage(text, '*'), String(data)));
+      await webview.exposeFunction('relayToHost', (text: string) => {
+        const message = JSON.parse(text) as { kind: string };
+        if (message.kind === 'request') relay.send(text);
+        else forHost.push(message);
+      });
+      // VS Code's API as the webview sees it (a string: tsx would add helpers a function cannot take along).
+      await webview.addInitScript(`window.acquireVsCodeApi = () => ({
+        postMessage: (m) => window.relayToHost(m),
+        getState: () => window.savedState,
+        setState: (s) => { window.savedState = s; },
+      });`);
+      const nonce = randomBytes(18).toString('base64');
+      await webview.route(`${origin}/vscode-webview`, (route) => route.fulfill({
+        contentType: 'text/html',
+        body: inspectorPageHtml({ nonce, cspSource: origin, scriptUri: '/assets/inspector.js', styleUri: '/assets/inspector.css', workerUri: `${origin}/assets/editor.worker.js`, transport: 'postmessage' }),
+      }));
+      const problems: string[] = [];
+      webview.on('pageerror', (e) => problems.push(e.message));
+      await webview.goto(`${origin}/vscode-webview`);
+      await webview.waitForSelector('body[data-schema-tables]', { timeout: 30_000 });
+      await typeSql(webview, 'SELECT key, count(*) AS n FROM revenue_per_region_per_minute GROUP BY key ORDER BY key');
+      await runAndWait(webview);
+      const expected = await truth.query('SELECT key, count(*) AS n FROM revenue_per_region_per_minute GROUP BY key ORDER BY key');
+      assert.deepEqual(await gridRows(webview), expected.rows.map((r) => r.map(String)));
+      await webview.click('button[aria-label="Export the whole result as CSV"]');
+      await webview.waitForSelector('.status:text-matches("exported")', { timeout: 10_000 });
+      assert.equal(forHost.length, 1);
+      assert.equal(forHost[0]?.kind, 'download');
+      const response = await fetch(`${origin}${forHost[0]?.path ?? ''}`);
+      assert.equal((await response.text()).split('\n')[0], 'key,n');
+      assert.deepEqual(sockets, [], 'the webview opened no socket of its own');
+      assert.deepEqual(problems, []);
+      await screenshot(webview, '12-postmessage-webview');
+    } finally {
+      relay.close();
+      await context.close();
+    }
   });
 
   it('keeps the SQL across a reload and had no policy violations', async () => {
