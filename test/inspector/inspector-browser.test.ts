@@ -12,13 +12,26 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import WebSocket from 'ws';
-import { inspectorPageHtml } from '../../sandbox/inspector/index';
+import { inspectorPageHtml, startInspectorServer } from '../../sandbox/inspector/index';
+import { record } from '../../sandbox/warehouse/test-support';
 import { Warehouse } from '../../sandbox/warehouse/index';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
 import {
   buildBundles, buildShopWarehouseFile, editorText, gridColumns, gridRows, launchChromium, openInspector, runAndWait, screenshot, startInspect, typeSql,
   type InspectProcess,
 } from './inspector-harness';
+
+/** Polls from Node: a predicate function would need eval in the page, which its policy forbids. */
+async function waitForText(page: Page, selector: string, expected: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: string | null = null;
+  while (Date.now() < deadline) {
+    seen = await page.textContent(selector).catch(() => null);
+    if (seen === expected) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`${selector}: expected "${expected}", still "${seen}" after ${timeoutMs} ms`);
+}
 
 describe('the inspector in a real browser', { timeout: 240_000 }, () => {
   let temp: TempDir;
@@ -69,6 +82,38 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     assert.deepEqual(rows, expected.rows.map((r) => r.map((v) => String(v))));
     assert.match((await page.textContent('.result-info')) ?? '', /^12 rows/);
     await screenshot(page, '02-query');
+  });
+
+  it('runs only the selection, keeps a history, moves by keyboard, copies, and shows JSON cells as trees', async () => {
+    await typeSql(page, 'SELECT 1 AS first_statement;\nSELECT _key, _headers FROM orders ORDER BY _partition, _offset LIMIT 5');
+    // Select line 2 and run it alone.
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Shift+Home');
+    await runAndWait(page);
+    assert.deepEqual(await gridColumns(page), ['_key', '_headers']);
+    const history = await page.$$eval('select.history option', (options) => options.map((o) => o.textContent ?? ''));
+    assert.equal(history[1], 'SELECT _key, _headers FROM orders ORDER BY _partition, _offset LIMIT 5');
+    // Keyboard: focus the rows, go down twice, copy the cell.
+    await page.click('.grid-row[data-index="0"] .grid-cell:first-child');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.getAttribute('.grid-row.selected', 'data-index'), '2');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(inspect.url).origin });
+    await page.keyboard.press('Control+C');
+    const expected = await truth.query('SELECT _key, _headers FROM orders ORDER BY _partition, _offset LIMIT 5');
+    const clipboard = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+    assert.equal(clipboard, String(expected.rows[2]?.[0]));
+    // A JSON cell opens as a tree.
+    await page.click('.grid-row[data-index="2"] .grid-cell.nested');
+    await page.waitForSelector('.json-popover:not([hidden]) .json-node');
+    const keys = await page.$$eval('.json-popover .json-key', (k) => k.map((x) => x.textContent));
+    assert.ok(keys.includes('source-file: '), `the header tree shows source-file among ${keys.join(' ')}`);
+    await screenshot(page, '02b-json-tree');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.isHidden('.json-popover'), true);
+    // Picking from the history puts the query back in the editor.
+    await page.selectOption('select.history', '0');
+    assert.match(await editorText(page), /^SELECT _key, _headers FROM orders/);
   });
 
   it('completes a column name of the table the query names', async () => {
@@ -279,6 +324,30 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     } finally {
       relay.close();
       await context.close();
+    }
+  });
+
+  it('updates the layer counts live while records are ingested', async () => {
+    // DuckDB lets one process write a file, so this runs the server in this process over a fresh
+    // warehouse that the test appends to, as the demo does while a replay runs.
+    const live = await Warehouse.open({ path: path.join(temp.path, 'live.duckdb') });
+    const server = await startInspectorServer({ warehouse: live, webviewDir: path.join(__dirname, '..', '..', 'dist', 'webview') });
+    const context = await browser.newContext();
+    try {
+      const livePage = await context.newPage();
+      await livePage.goto(server.url);
+      await livePage.waitForSelector('body[data-schema-tables]');
+      for (let batch = 0; batch < 3; batch++) {
+        await live.ingest('orders', 0, Array.from({ length: 10 }, (_, i) => record(batch * 10 + i, { n: i })));
+        await live.ingest('orders_clean', 0, Array.from({ length: 5 }, (_, i) => record(batch * 5 + i, { n: i }, { 'medallion.layer': 'silver', 'medallion.output': 'orders_clean' })));
+        await waitForText(livePage, '.count-chip[data-layer="bronze"]', `bronze ${(batch + 1) * 10}`);
+        await waitForText(livePage, '.count-chip[data-layer="silver"]', `silver ${(batch + 1) * 5}`);
+      }
+      await screenshot(livePage, '13-live-counts');
+    } finally {
+      await context.close();
+      await server.close();
+      await live.close();
     }
   });
 
