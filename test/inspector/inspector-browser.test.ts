@@ -149,6 +149,18 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     await typeSql(page, 'SELECT range AS n, range % 7 AS m FROM range(1000000)');
     await runAndWait(page);
     assert.match((await page.textContent('.result-info')) ?? '', /^1,000,000 rows/);
+    // Dragging a column's edge resizes it.
+    const header = page.locator('.grid-header .grid-col').first();
+    const before = (await header.boundingBox())?.width ?? 0;
+    const handle = await page.locator('.grid-header .grid-col:first-child .resize-handle').boundingBox();
+    assert.ok(handle !== null);
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + 80, handle.y + handle.height / 2, { steps: 4 });
+    await page.mouse.up();
+    const after = (await header.boundingBox())?.width ?? 0;
+    assert.ok(Math.abs(after - before - 78) < 6, `column went from ${before} to ${after} px`);
+    assert.equal((await page.locator('.grid-row[data-index="0"] .grid-cell').first().boundingBox())?.width, after);
     const rowElements = await page.$$eval('.grid-row', (rows) => rows.length);
     assert.ok(rowElements < 120, `${rowElements} row elements for a million rows`);
     await page.$eval('.grid-body', (b) => (b.scrollTop = b.scrollHeight));
