@@ -6,6 +6,8 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+/** `--only=webview` builds just the inspector's bundle (its tests do, leaving the others' files alone). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 /** Native or optional modules that must be loaded from node_modules at run time, never bundled. */
 const nodeExternals = ['vscode', '@duckdb/node-api', '@duckdb/node-bindings', 'esbuild'];
@@ -57,7 +59,9 @@ const builds = [
     target: 'chrome114',
     outdir: 'dist/webview',
   },
-].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
+]
+  .filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)))
+  .filter((b) => only === undefined || b.outdir === `dist/${only}`);
 
 /** The codicon font under a fixed name, for the page to preload and the extension to point at. */
 function copyCodiconFont() {
