@@ -72,6 +72,17 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     await screenshot(page, '01-loaded');
   });
 
+  it('lists the tables by layer and queries one when it is chosen', async () => {
+    const groups = await page.$$eval('.schema-group h3', (h) => h.map((x) => (x.textContent ?? '').trim()));
+    assert.deepEqual(groups.slice(0, 3), ['bronze', 'silver', 'gold']);
+    const runs = Number((await page.getAttribute('body', 'data-runs')) ?? 0);
+    await page.click('.schema-table[data-table="orders_clean_quarantine"] .table-name');
+    await page.waitForSelector(`body[data-runs="${runs + 1}"]`, { state: 'attached' });
+    const expected = await truth.query('SELECT count(*) FROM orders_clean_quarantine');
+    assert.match((await page.textContent('.result-info')) ?? '', new RegExp(`^${String(expected.rows[0]?.[0])} rows`));
+    assert.match(await editorText(page), /FROM "orders_clean_quarantine"/);
+  });
+
   it('runs a query and shows its rows in the grid', async () => {
     const sql = 'SELECT key, windowStart, revenueCents, orders FROM revenue_per_region_per_minute ORDER BY windowStart, key LIMIT 12';
     await typeSql(page, sql);
