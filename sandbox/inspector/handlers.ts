@@ -49,9 +49,11 @@ export function createHandlers(warehouse: Warehouse, exports: ExportStore): Hand
     async 'schema/list'() {
       const [tables, counts] = await Promise.all([warehouse.listTables(), readCounts(warehouse)]);
       const layerOf = new Map(counts.tables.map((t) => [t.table, t]));
+      // A current-rows view belongs to the layer of its topic's table.
+      const tableOfTopic = new Map(tables.filter((t) => t.kind === 'table' && t.topic !== undefined).map((t) => [t.topic as string, t.name]));
       return {
         tables: tables.map((t): SchemaTable => {
-          const counted = layerOf.get(t.name);
+          const counted = layerOf.get(t.kind === 'view' && t.topic !== undefined ? tableOfTopic.get(t.topic) ?? t.name : t.name);
           return {
             name: t.name,
             kind: t.kind,
