@@ -39,7 +39,7 @@ export function startApp(root: HTMLElement, client: InspectorClient, connection:
     const api = vsCode();
     if (pageConfig.transport === 'postmessage' && api !== undefined) {
       // The extension fetches the file from the inspector server and asks where to save it.
-      api.postMessage(JSON.stringify({ kind: 'download', path, fileName }));
+      api.postMessage({ kind: 'download', path, fileName });
       return;
     }
     const link = el('a', { attrs: { href: path, download: fileName } });

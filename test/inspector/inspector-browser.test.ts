@@ -306,15 +306,16 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     const webview = await context.newPage();
     const sockets: string[] = [];
     webview.on('websocket', (ws) => sockets.push(ws.url()));
-    const relay = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws`);
+    // The extension derives the socket from the page's address, so the relay connects to `/`.
+    const relay = new WebSocket(`${origin.replace(/^http/, 'ws')}/`);
     await new Promise((resolve, reject) => relay.once('open', resolve).once('error', reject));
     const forHost: { kind: string; path?: string; fileName?: string }[] = [];
     try {
-      relay.on('message', (data) => void webview.evaluate((text) => (globalThis as unknown as { postMessage(m: string, to: string): void }).postMessage(text, '*'), String(data)));
-      await webview.exposeFunction('relayToHost', (text: string) => {
-        const message = JSON.parse(text) as { kind: string };
-        if (message.kind === 'request') relay.send(text);
-        else forHost.push(message);
+      // As src/panels/message-relay.ts does: messages go to the socket as JSON, and come back parsed.
+      relay.on('message', (data) => void webview.evaluate((message) => (globalThis as unknown as { postMessage(m: unknown, to: string): void }).postMessage(message, '*'), JSON.parse(String(data)) as unknown));
+      await webview.exposeFunction('relayToHost', (message: { kind: string; path?: string; fileName?: string }) => {
+        if (message.kind === 'download') forHost.push(message);
+        relay.send(JSON.stringify(message));
       });
       // VS Code's API as the webview sees it (a string: tsx would add helpers a function cannot take along).
       await webview.addInitScript(`window.acquireVsCodeApi = () => ({
