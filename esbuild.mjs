@@ -71,6 +71,8 @@ const builds = [
     // the code), with fonts as files beside them, all served from the page's own origin.
     ...common,
     entryPoints: { inspector: 'webview/main.ts' },
+    // Monaco's maps are ~15 MB; a packaged extension does without them.
+    sourcemap: !production,
     platform: 'browser',
     format: 'iife',
     target: 'chrome114',
@@ -82,6 +84,7 @@ const builds = [
     // Monaco's editor worker, a classic script the page starts from a blob (see webview/editor/monaco-worker.ts).
     ...common,
     entryPoints: { 'editor.worker': 'node_modules/monaco-editor/esm/vs/editor/editor.worker.js' },
+    sourcemap: !production,
     platform: 'browser',
     format: 'iife',
     target: 'chrome114',
