@@ -6,6 +6,8 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+/** `--only=webview` builds just the inspector's bundle (its tests do, leaving the others' files alone). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 /** Native or optional modules that must be loaded from node_modules at run time, never bundled. */
 const nodeExternals = ['vscode', '@duckdb/node-api', '@duckdb/node-bindings', 'esbuild'];
@@ -69,6 +71,8 @@ const builds = [
     // the code), with fonts as files beside them, all served from the page's own origin.
     ...common,
     entryPoints: { inspector: 'webview/main.ts' },
+    // Monaco's maps are ~15 MB; a packaged extension does without them.
+    sourcemap: !production,
     platform: 'browser',
     format: 'iife',
     target: 'chrome114',
@@ -80,12 +84,15 @@ const builds = [
     // Monaco's editor worker, a classic script the page starts from a blob (see webview/editor/monaco-worker.ts).
     ...common,
     entryPoints: { 'editor.worker': 'node_modules/monaco-editor/esm/vs/editor/editor.worker.js' },
+    sourcemap: !production,
     platform: 'browser',
     format: 'iife',
     target: 'chrome114',
     outdir: 'dist/webview',
   },
-].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
+]
+  .filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)))
+  .filter((b) => only === undefined || b.outdir === `dist/${only}`);
 
 /** The codicon font under a fixed name, for the page to preload and the extension to point at. */
 function copyCodiconFont() {
