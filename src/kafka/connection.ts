@@ -47,16 +47,19 @@ export function kafkaConfigOf(connection: Connection): KafkaConfig {
 }
 
 /**
- * The environment a CLI child gets so it can reach an external cluster with TLS and SASL without
- * the password appearing on its command line (where `ps` would show it).
+ * How a `medallion` CLI child reaches the connection: flags, plus the SASL password in the
+ * environment (never on its command line, where `ps` would show it). Only `run` speaks TLS and
+ * SASL; the other commands refuse a secured cluster with a clear error instead of failing to connect.
  */
-export function connectionEnv(connection: Connection): Record<string, string> {
-  if (connection.kind !== 'external') return {};
-  const env: Record<string, string> = { MEDALLION_KAFKA_SSL: connection.ssl ? '1' : '0' };
+export function cliConnection(connection: Connection, command: 'run' | 'replay' | 'materialize'): { args: string[]; env: Record<string, string> } {
+  const args = ['--bootstrap', bootstrapOf(connection)];
+  if (connection.kind !== 'external' || (!connection.ssl && !connection.sasl)) return { args, env: {} };
+  if (command !== 'run') throw new Error(`medallion ${command} does not support TLS or SASL yet; use the sandbox, or a cluster without them`);
+  const env: Record<string, string> = {};
+  if (connection.ssl) args.push('--tls');
   if (connection.sasl && 'username' in connection.sasl) {
-    env.MEDALLION_KAFKA_SASL_MECHANISM = connection.sasl.mechanism;
-    env.MEDALLION_KAFKA_SASL_USERNAME = String(connection.sasl.username);
-    env.MEDALLION_KAFKA_SASL_PASSWORD = String((connection.sasl as { password?: string }).password ?? '');
+    args.push('--sasl-mechanism', connection.sasl.mechanism, '--sasl-username', String(connection.sasl.username));
+    env.MEDALLION_SASL_PASSWORD = String((connection.sasl as { password?: string }).password ?? '');
   }
-  return env;
+  return { args, env };
 }

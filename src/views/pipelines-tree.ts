@@ -74,6 +74,5 @@ export function layerDescription(tier: string, metrics: LayerMetrics | undefined
   if (metrics?.quarantined) parts.push(`${metrics.quarantined} quarantined`);
   if (metrics?.late) parts.push(`${metrics.late} late`);
   if (metrics?.deadLetters) parts.push(`${metrics.deadLetters} dead letters`);
-  if (metrics?.state) parts.push(metrics.state);
   return parts.join(' · ');
 }
