@@ -123,6 +123,23 @@ test('queries a layer: the topic goes into the DuckDB warehouse and the rows com
   await screenshot('04-query-result');
 });
 
+test('opens the inspector in a webview, runs SQL there and reads the rows from its grid', async () => {
+  await wb.runCommand('Medallion: Open Inspector');
+  const inspector = wb.webview('Medallion Inspector');
+  await inspector.locator('.editor-host .view-lines').waitFor({ timeout: 120_000 });
+  const sql = 'SELECT count(*) AS orders, count(DISTINCT _partition) AS partitions FROM orders';
+  await inspector.locator('.editor-host .view-lines').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(sql);
+  await inspector.locator('.run-button').click();
+  const cell = inspector.locator('.grid-row[data-index="0"] .grid-cell:first-child');
+  await cell.waitFor({ timeout: 30_000 });
+  const orders = linesIn(path.join(SAMPLES, 'data', 'orders.ndjson'));
+  await inspector.locator(`.grid-row[data-index="0"] .grid-cell:first-child:text-is("${orders}")`).waitFor({ timeout: 30_000 });
+  await screenshot('05-inspector');
+});
+
 test('stops the sandbox', async () => {
   await wb.runCommand('Medallion: Stop Sandbox');
   await wb.statusBarItem('Sandbox stopped').waitFor({ timeout: 30_000 });
