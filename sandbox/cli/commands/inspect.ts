@@ -9,12 +9,7 @@ import type { Command } from 'commander';
 import { startInspectorServer } from '../../inspector/index';
 import { Warehouse } from '../../warehouse/index';
 import { parseIntOption } from '../options';
-
-/** dist/webview next to the bundled CLI (dist/cli.js), or in the checkout when run from sources. */
-function defaultWebviewDir(): string {
-  const candidates = [path.join(__dirname, 'webview'), path.join(__dirname, '..', '..', '..', 'dist', 'webview')];
-  return candidates.find((dir) => existsSync(path.join(dir, 'inspector.js'))) ?? (candidates[1] as string);
-}
+import { defaultWebviewDir } from '../webview-dir';
 
 export function registerInspectCommands(program: Command): void {
   program
