@@ -65,5 +65,5 @@ test('an untrusted workspace shows its pipelines, starts no sandbox and says why
   assert.deepEqual(await wb.paletteOffers('Medallion: Show Activation Time'), ['Medallion: Show Activation Time']);
   await page.keyboard.press('Escape');
   assert.match(await wb.statusBarItem(/Sandbox/).first().innerText(), /Sandbox stopped/);
-  await page.screenshot({ path: path.join(ARTIFACTS, '06-untrusted-workspace.png') });
+  await page.screenshot({ path: path.join(ARTIFACTS, '07-untrusted-workspace.png') });
 });

@@ -86,6 +86,11 @@ export class Workbench {
     return this.page.frameLocator(`iframe.webview.ready[title="${title}"], iframe.webview.ready`).first().frameLocator('iframe#active-frame');
   }
 
+  async openTestExplorer(): Promise<void> {
+    await this.page.locator('.activitybar .action-item a[aria-label^="Testing"]').first().click();
+    await this.page.locator('.test-explorer').waitFor({ timeout: 15_000 });
+  }
+
   treeRow(text: string | RegExp): Locator {
     return this.page.locator('.monaco-list-row', { hasText: text });
   }
