@@ -101,6 +101,7 @@ export class PipelineRuns implements vscode.Disposable {
         run.state = clean ? { kind: 'stopped' } : { kind: 'failed', reason: stderr.at(-1) ?? `exited with ${result.signal ?? `code ${result.code}`}` };
       }
       this.ctx.output.appendLine(`pipeline ${path.basename(file.fsPath)}: ${run.state.kind}`);
+      if (run.state.kind === 'failed') void vscode.window.showErrorMessage(`Medallion: ${path.basename(file.fsPath)} failed: ${run.state.reason}`);
       this.changed.fire(run);
       void this.readSideOutputs(run, true);
     });
