@@ -1,18 +1,16 @@
 /**
- * Which Kafka the extension talks to: the local sandbox (when it runs) or an external cluster from
- * the settings, whose SASL password lives in VS Code's SecretStorage and never in settings.json.
+ * The current connection: an external cluster from the settings, whose SASL password lives in VS
+ * Code's SecretStorage and never in settings.json, else the local sandbox when it runs.
  */
-import type { SASLOptions, KafkaConfig } from 'kafkajs';
+import type { SASLOptions } from 'kafkajs';
 import type * as vscode from 'vscode';
 import { externalKafka } from '../settings';
 import type { SandboxState } from '../sandbox/sandbox-process';
+import type { Connection } from './connection-kind';
+
+export { bootstrapOf, cliConnection, kafkaConfigOf, type Connection } from './connection-kind';
 
 export const SASL_PASSWORD_SECRET = 'medallion.kafka.sasl.password';
-
-export type Connection =
-  | { kind: 'none'; reason: string }
-  | { kind: 'sandbox'; bootstrap: string }
-  | { kind: 'external'; brokers: string[]; ssl: boolean; sasl: SASLOptions | undefined };
 
 export async function currentConnection(sandbox: SandboxState, secrets: vscode.SecretStorage): Promise<Connection> {
   const external = externalKafka();
@@ -28,38 +26,3 @@ export async function currentConnection(sandbox: SandboxState, secrets: vscode.S
   return { kind: 'none', reason: 'the sandbox is not running and no external cluster is configured' };
 }
 
-export function bootstrapOf(connection: Connection): string {
-  switch (connection.kind) {
-    case 'sandbox':
-      return connection.bootstrap;
-    case 'external':
-      return connection.brokers.join(',');
-    case 'none':
-      throw new Error(`no Kafka to talk to: ${connection.reason}. Start the sandbox or connect to a cluster.`);
-  }
-}
-
-export function kafkaConfigOf(connection: Connection): KafkaConfig {
-  const brokers = bootstrapOf(connection).split(',');
-  const base: KafkaConfig = { clientId: 'medallion-studio-extension', brokers, connectionTimeout: 3000, requestTimeout: 5000, retry: { retries: 1 } };
-  if (connection.kind !== 'external') return base;
-  return { ...base, ssl: connection.ssl, ...(connection.sasl ? { sasl: connection.sasl } : {}) };
-}
-
-/**
- * How a `medallion` CLI child reaches the connection: flags, plus the SASL password in the
- * environment (never on its command line, where `ps` would show it). Only `run` speaks TLS and
- * SASL; the other commands refuse a secured cluster with a clear error instead of failing to connect.
- */
-export function cliConnection(connection: Connection, command: 'run' | 'replay' | 'materialize'): { args: string[]; env: Record<string, string> } {
-  const args = ['--bootstrap', bootstrapOf(connection)];
-  if (connection.kind !== 'external' || (!connection.ssl && !connection.sasl)) return { args, env: {} };
-  if (command !== 'run') throw new Error(`medallion ${command} does not support TLS or SASL yet; use the sandbox, or a cluster without them`);
-  const env: Record<string, string> = {};
-  if (connection.ssl) args.push('--tls');
-  if (connection.sasl && 'username' in connection.sasl) {
-    args.push('--sasl-mechanism', connection.sasl.mechanism, '--sasl-username', String(connection.sasl.username));
-    env.MEDALLION_SASL_PASSWORD = String((connection.sasl as { password?: string }).password ?? '');
-  }
-  return { args, env };
-}

@@ -3,8 +3,7 @@
  * last run. At most `limit` records per topic are read (the newest), with a consumer of a one-off
  * group that is deleted afterwards, so reading leaves nothing behind in the cluster.
  */
-import type { Connection } from './connection';
-import { kafkaConfigOf } from './connection';
+import { kafkaConfigOf, type Connection } from './connection-kind';
 import type { SideOutputRecord } from '../pipelines/side-output-problems';
 
 export interface SideOutputTopic {
