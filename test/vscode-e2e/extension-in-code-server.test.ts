@@ -46,7 +46,7 @@ before(async () => {
   tmp = mkdtempSync(path.join(tmpdir(), 'medallion-vscode-e2e-'));
   SAMPLES = userWorkspace(ROOT, path.join(tmp, 'shop'));
   const vsix = path.join(tmp, 'medallion-studio.vsix');
-  buildVsix(ROOT, vsix);
+  buildVsix(ROOT, vsix, path.join(tmp, 'staging'));
   installVsix(vsix, path.join(tmp, 'extensions'), path.join(tmp, 'user'));
   server = await startCodeServer({
     extensionsDir: path.join(tmp, 'extensions'),

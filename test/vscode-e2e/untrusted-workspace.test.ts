@@ -27,7 +27,7 @@ before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   tmp = mkdtempSync(path.join(tmpdir(), 'medallion-vscode-untrusted-'));
   const vsix = path.join(tmp, 'medallion-studio.vsix');
-  buildVsix(ROOT, vsix);
+  buildVsix(ROOT, vsix, path.join(tmp, 'staging'));
   installVsix(vsix, path.join(tmp, 'extensions'), path.join(tmp, 'user'));
   server = await startCodeServer({
     extensionsDir: path.join(tmp, 'extensions'),
