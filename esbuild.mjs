@@ -2,7 +2,7 @@
 // and the inspector webview (its script and styles, Monaco's editor worker, and the codicon font). Each bundle is self-contained so the VSIX needs no node_modules
 // except native modules, which stay external.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -101,6 +101,21 @@ function copyCodiconFont() {
   copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
 }
 
+/**
+ * `--vsix`: the VSIX is packaged without node_modules, so the modules the CLI bundle leaves external
+ * (DuckDB's native binding, esbuild for loading pipeline files) are copied next to it, into
+ * dist/node_modules, for this machine's platform; the VSIX is built per target.
+ */
+function stageRuntimeModules() {
+  const target = `${process.platform}-${process.arch}`;
+  const modules = ['@duckdb/node-api', '@duckdb/node-bindings', `@duckdb/node-bindings-${target}`, 'esbuild', `@esbuild/${target}`];
+  rmSync('dist/node_modules', { recursive: true, force: true });
+  for (const name of modules) {
+    if (!existsSync(`node_modules/${name}`)) throw new Error(`node_modules/${name} is missing: the VSIX cannot be built for ${target}`);
+    cpSync(`node_modules/${name}`, `dist/node_modules/${name}`, { recursive: true, dereference: true });
+  }
+}
+
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
@@ -108,4 +123,5 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   copyCodiconFont();
+  if (process.argv.includes('--vsix')) stageRuntimeModules();
 }
