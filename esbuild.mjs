@@ -59,7 +59,8 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { cli: 'sandbox/cli/main.ts' },
+    // The runner's worker process is its own bundle beside the CLI, so a packaged CLI needs no tsx.
+    entryPoints: { cli: 'sandbox/cli/main.ts', 'runner-worker': 'sandbox/runner/worker-main.ts' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',

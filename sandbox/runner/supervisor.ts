@@ -141,7 +141,8 @@ const SANDBOX_DIR = path.basename(__dirname) === 'runner' ? path.resolve(__dirna
 function workerEntry(): string[] {
   const bundled = path.join(__dirname, 'runner-worker.js');
   if (path.basename(__dirname) !== 'runner' && existsSync(bundled)) return [bundled];
-  return ['--require', 'tsx/cjs', path.join(SANDBOX_DIR, 'runner', 'worker-main.ts')];
+  // Resolved here, not by the worker: its working folder is the user's, which has no tsx.
+  return ['--require', require.resolve('tsx/cjs'), path.join(SANDBOX_DIR, 'runner', 'worker-main.ts')];
 }
 
 export async function startPipelineRun(options: PipelineRunOptions): Promise<PipelineRun> {
