@@ -1,0 +1,123 @@
+// The order a task feeds its bronze partitions to the engine. Kafka hands partitions over in
+// whatever order fetches return, but the engine's output depends on the interleaving (watermarks,
+// joins, idleness), so a task merges its partitions by event time (as the source defines it), ties
+// going to the source declared first and then the lower partition, much as Kafka Streams picks the
+// next record by timestamp. A record whose event time cannot be read sorts with the record before
+// it in its partition, as the replayer places it; its Kafka timestamp (often the wall clock at
+// produce time) would otherwise hold its whole partition back until everything else was read. While a
+// partition that is not yet at its end has nothing buffered, the merge waits for it: the order then
+// depends only on the data and the positions a checkpoint holds, never on timing, so a run that is
+// killed and restarted produces exactly what an uninterrupted one does.
+
+/** One bronze record as the merge buffers it. */
+export interface BufferedRecord {
+  readonly offset: number;
+  readonly key: string | undefined;
+  /** The value as fetched, or already decoded by the source's codec when the merge needed its event time. */
+  readonly value: unknown;
+  /** The Kafka timestamp. */
+  readonly timestamp: number;
+  /** The merge order: the event time, or that of the record before it when it has none. */
+  readonly time: number;
+}
+
+/** A fetched record before the merge has placed it. */
+export type FetchedRecord = Omit<BufferedRecord, 'time' | 'value'> & { value: string | null };
+
+/** Reads a record's event time as its source would, or null when it has none; may decode the value on the way. */
+export type EventTimeReader = (source: string, record: FetchedRecord, partition: number) => { time: number | null; value: unknown };
+
+/** One bronze partition of a task, in the merge. */
+export interface Lane {
+  readonly source: string;
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset to feed: one past the last record fed. */
+  position: number;
+  /** The end: the high watermark seen at start (bounded runs) or the latest one fetched. */
+  end: number;
+  readonly queue: BufferedRecord[];
+  /** Where the next record buffered must start at or after, so re-delivered records are dropped. */
+  accepted: number;
+  /** The merge time of the last record fed (kept in checkpoints) and of the last one buffered. */
+  lastTime: number;
+  tailTime: number;
+}
+
+export type NextStep = { kind: 'record'; lane: Lane; record: BufferedRecord } | { kind: 'wait' } | { kind: 'caught-up' };
+
+export class InputMerge {
+  readonly lanes: Lane[];
+  private readonly byPartition = new Map<string, Lane>();
+
+  constructor(
+    lanes: readonly { source: string; topic: string; partition: number; position: number; end: number; lastTime: number }[],
+    /** Bounded: the ends stay as seen at start and records past them are not read. */
+    private readonly bounded: boolean,
+    private readonly eventTime: EventTimeReader,
+  ) {
+    this.lanes = lanes.map((l) => ({ ...l, queue: [], accepted: l.position, tailTime: l.lastTime }));
+    for (const lane of this.lanes) this.byPartition.set(`${lane.topic}\u0000${lane.partition}`, lane);
+  }
+
+  lane(topic: string, partition: number): Lane | undefined {
+    return this.byPartition.get(`${topic}\u0000${partition}`);
+  }
+
+  /**
+   * Buffers fetched records; records before what was already accepted are re-deliveries and dropped.
+   * `firstOffset` is where the fetched batch starts, counting records the consumer filtered out
+   * (markers, aborted ones): a batch that starts after the lane's next offset was fetched from an
+   * older position (before a seek took effect) and would leave a gap, so it is dropped whole and
+   * the seek's own fetch brings the records again.
+   */
+  offer(topic: string, partition: number, firstOffset: number, records: readonly FetchedRecord[], highWatermark: number): void {
+    const lane = this.lane(topic, partition);
+    if (lane === undefined || firstOffset > lane.accepted) return;
+    if (!this.bounded && highWatermark > lane.end) lane.end = highWatermark;
+    for (const r of records) {
+      if (r.offset < lane.accepted) continue;
+      if (this.bounded && r.offset >= lane.end) break;
+      const { time, value } = this.eventTime(lane.source, r, partition);
+      const placed = time ?? lane.tailTime;
+      lane.tailTime = placed;
+      lane.queue.push({ ...r, value, time: placed });
+      lane.accepted = r.offset + 1;
+    }
+  }
+
+  /**
+   * A fetch moved past offsets that hold no records for us (transaction markers, aborted records):
+   * an empty lane then counts as read up to there, so it does not wait for records that never come.
+   */
+  skipTo(topic: string, partition: number, nextOffset: number): void {
+    const lane = this.lane(topic, partition);
+    if (lane === undefined || lane.queue.length > 0 || nextOffset <= lane.accepted) return;
+    lane.accepted = nextOffset;
+  }
+
+  buffered(): number {
+    let n = 0;
+    for (const lane of this.lanes) n += lane.queue.length;
+    return n;
+  }
+
+  next(): NextStep {
+    let best: Lane | undefined;
+    let waiting = false;
+    for (const lane of this.lanes) {
+      const head = lane.queue[0];
+      if (head === undefined) {
+        if (Math.max(lane.position, lane.accepted) < lane.end) waiting = true;
+        continue;
+      }
+      if (best === undefined || head.time < best.queue[0]!.time) best = lane;
+    }
+    if (waiting) return { kind: 'wait' };
+    if (best === undefined) return { kind: 'caught-up' };
+    const record = best.queue.shift()!;
+    best.position = record.offset + 1;
+    best.lastTime = record.time;
+    return { kind: 'record', lane: best, record };
+  }
+}

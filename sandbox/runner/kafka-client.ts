@@ -1,0 +1,21 @@
+// A kafkajs client for any Kafka: bootstrap servers, SASL (PLAIN, SCRAM) and TLS, as the run's options say.
+import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import type { KafkaConnection } from './run-options';
+
+export function kafkaClient(connection: KafkaConnection, clientId: string): Kafka {
+  const config: KafkaConfig = {
+    clientId,
+    brokers: connection.brokers,
+    // kafkajs logs through console by default; the worker reports problems itself, as JSON lines.
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 5_000,
+    requestTimeout: 30_000,
+    retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2_000 },
+  };
+  if (connection.tls) config.ssl = connection.tls === true ? true : { ca: [connection.tls.ca] };
+  if (connection.sasl) {
+    const { mechanism, username, password } = connection.sasl;
+    config.sasl = { mechanism, username, password } as SASLOptions;
+  }
+  return new Kafka(config);
+}

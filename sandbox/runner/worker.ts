@@ -1,0 +1,320 @@
+// One worker process: joins the pipeline's consumer group, starts the tasks the group gives it,
+// feeds them in merge order, commits them on the commit interval, and reports to its supervisor as
+// JSON lines on stdout. It runs the user's code, so it runs in a child process: a crash or an
+// endless loop here never takes down the caller.
+import path from 'node:path';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { PipelinePlan } from '../engine';
+import { kafkaClient } from './kafka-client';
+import { planFacts, outputTopic, type PlanFacts } from './plan-facts';
+import type { WorkerConfig } from './run-options';
+import { Task, WATERMARKS_TOPIC, type TaskEnvironment } from './task';
+import { taskAssigner, tasksIn } from './task-assigner';
+import { changelogTopicOf, makeTaskLayout, taskOfPartition, type TaskLayout } from './task-layout';
+import { userLocation, type LayerCounters, type WorkerMessage } from './worker-messages';
+
+/** Where the sandbox's own sources are, so stack frames in them are not blamed on the user. */
+export const SANDBOX_DIR = path.basename(__dirname) === 'runner' ? path.resolve(__dirname, '..') : path.resolve(__dirname, '..', 'sandbox');
+
+const LANE_PAUSE_AT = 5_000;
+const LANE_RESUME_AT = 1_000;
+const STEP_BUDGET = 2_000;
+
+export function send(message: WorkerMessage): void {
+  process.stdout.write(`${JSON.stringify(message)}\n`);
+}
+
+/** Loads the bundled pipeline file: its default export is a Pipeline, which carries the plan. */
+export function loadPlan(bundleFile: string): PipelinePlan {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const module = require(bundleFile) as { default?: unknown };
+  let value = module.default;
+  if (value && typeof value === 'object' && !('plan' in value) && 'default' in value) value = (value as { default: unknown }).default;
+  if (!value || typeof value !== 'object' || !('plan' in value)) {
+    throw new Error('the pipeline file must `export default pipeline(...)` from medallion-studio/pipeline');
+  }
+  return (value as { plan: PipelinePlan }).plan;
+}
+
+/** The configuration with the defaults that depend on the plan filled in. */
+export type ResolvedConfig = WorkerConfig & { group: string; tasks: 'single' | 'per-partition' };
+
+interface ChangelogWaiter {
+  offset: number;
+  resolve(value: string): void;
+}
+
+export class Worker {
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
+  private consumer!: Consumer;
+  private layout!: TaskLayout;
+  private readonly facts: PlanFacts;
+  private readonly tasks = new Map<number, Task>();
+  private assigned: number[] = [];
+  private assignmentChain: Promise<void> = Promise.resolve();
+  private readonly changelogWaiters = new Map<number, ChangelogWaiter>();
+  private readonly pausedLanes = new Set<string>();
+  private readonly done = new Set<number>();
+  private stopping = false;
+  private commits = 0;
+  private readonly totals = new Map<string, LayerCounters>();
+
+  private readonly config: ResolvedConfig;
+
+  constructor(
+    given: WorkerConfig,
+    private readonly plan: PipelinePlan,
+  ) {
+    this.facts = planFacts(plan);
+    this.config = { ...given, group: given.group ?? `medallion.${plan.name}`, tasks: given.tasks === 'auto' ? (this.facts.keyedOperators.length === 0 ? 'per-partition' : 'single') : given.tasks };
+    this.kafka = kafkaClient(given.kafka, `medallion-run-${this.config.group}-${given.workerIndex}`);
+    this.admin = this.kafka.admin();
+  }
+
+  private get changelog(): string {
+    return changelogTopicOf(this.config.group);
+  }
+
+  async start(): Promise<void> {
+    await this.admin.connect();
+    const bronze = [...new Set(this.plan.nodes.flatMap((n) => (n.kind === 'source' ? [n.topic] : [])))];
+    const existing = new Set(await this.admin.listTopics());
+    const missing = bronze.filter((t) => !existing.has(t));
+    if (missing.length > 0) throw new Error(`bronze topic(s) ${missing.join(', ')} do not exist; replay data into them first (medallion replay <folder> --bootstrap …)`);
+    const metadata = await this.admin.fetchTopicMetadata({ topics: bronze });
+    const partitionsOf: Record<string, number> = {};
+    for (const t of metadata.topics) partitionsOf[t.name] = t.partitions.length;
+    this.layout = makeTaskLayout(this.config.tasks, partitionsOf);
+    await this.createTopics(existing);
+
+    send({ type: 'ready', worker: this.config.workerIndex, pipeline: this.plan.name, group: this.config.group, tasks: this.layout.tasks, mode: this.layout.mode });
+    this.consumer = this.kafka.consumer({
+      groupId: this.config.group,
+      partitionAssigners: [taskAssigner(this.layout, this.config.group)],
+      sessionTimeout: 6_000,
+      rebalanceTimeout: 10_000,
+      heartbeatInterval: 500,
+      maxWaitTimeInMs: 100,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+    });
+    await this.consumer.connect();
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      const tasks = tasksIn(event.payload.memberAssignment as Record<string, number[]>, this.config.group);
+      this.assignmentChain = this.assignmentChain.then(() => this.onAssignment(tasks)).catch((error: unknown) => this.fail(error));
+    });
+    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, (event) => {
+      const { topic, partition, firstOffset, lastOffset } = event.payload;
+      const task = this.tasks.get(taskOfPartition(this.layout, partition));
+      if (task === undefined || topic === this.changelog) return;
+      const lane = task.merge.lane(topic, partition);
+      if (lane !== undefined && Number(firstOffset) <= lane.accepted) task.merge.skipTo(topic, partition, Number(lastOffset) + 1);
+    });
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      if (!event.payload.restart) this.fail(event.payload.error);
+    });
+    for (const topic of [...bronze, this.changelog]) await this.consumer.subscribe({ topic, fromBeginning: this.config.fromBeginning });
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: (payload) => this.onBatch(payload) });
+  }
+
+  private async createTopics(existing: Set<string>): Promise<void> {
+    const outputs = [...new Set(planOutputs(this.plan, this.config.topicSuffix))];
+    const partitions = this.config.outputPartitions ?? Math.max(...Object.values(this.layout.partitionsOf), 1);
+    const wanted = [
+      // The changelog holds whole-job snapshots, which can be large: allow up to 64 MiB per batch.
+      { topic: this.changelog, numPartitions: this.layout.tasks, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'max.message.bytes', value: String(64 * 1024 * 1024) }] },
+      { topic: WATERMARKS_TOPIC, numPartitions: 1 },
+      ...outputs.map((topic) => ({ topic, numPartitions: partitions })),
+    ].filter((t) => !existing.has(t.topic));
+    if (wanted.length > 0) {
+      // Several workers may race to create the same topics; "already exists" is fine.
+      await this.admin.createTopics({ topics: wanted, waitForLeaders: true }).catch((error: unknown) => {
+        if (!/already exists/i.test(String((error as Error).message))) throw error;
+      });
+    }
+    const [changelog] = (await this.admin.fetchTopicMetadata({ topics: [this.changelog] })).topics;
+    if ((changelog?.partitions.length ?? 0) < this.layout.tasks) {
+      throw new Error(`changelog topic ${this.changelog} has ${changelog?.partitions.length ?? 0} partitions but the run needs ${this.layout.tasks} (one per task); use a new --group`);
+    }
+  }
+
+  private async onAssignment(tasks: number[]): Promise<void> {
+    this.assigned = tasks;
+    send({ type: 'assigned', worker: this.config.workerIndex, tasks });
+    for (const [id, task] of this.tasks) {
+      if (!tasks.includes(id)) {
+        this.tasks.delete(id);
+        await task.close();
+      }
+    }
+    // Our own checkpoints come back through the changelog partitions; they are read only to restore.
+    this.consumer.pause([{ topic: this.changelog, partitions: tasks }]);
+    for (const id of tasks) {
+      if (this.tasks.has(id) || this.stopping) continue;
+      const task = await Task.start(id, this.environment());
+      if (!this.assigned.includes(id)) {
+        await task.close();
+        continue;
+      }
+      this.tasks.set(id, task);
+    }
+  }
+
+  private environment(): TaskEnvironment {
+    return {
+      kafka: this.kafka, admin: this.admin, config: this.config, plan: this.plan, facts: this.facts, layout: this.layout,
+      seek: (topic, partition, offset) => this.consumer.seek({ topic, partition, offset: String(offset) }),
+      readChangelog: (task, offset) => new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.changelogWaiters.delete(task);
+          reject(new Error(`timed out reading the checkpoint of task ${task} at ${this.changelog} offset ${offset}`));
+        }, 30_000);
+        this.changelogWaiters.set(task, { offset, resolve: (value) => { clearTimeout(timer); resolve(value); } });
+        this.consumer.resume([{ topic: this.changelog, partitions: [task] }]);
+        this.consumer.seek({ topic: this.changelog, partition: task, offset: String(offset) });
+      }),
+    };
+  }
+
+  private async onBatch({ batch }: EachBatchPayload): Promise<void> {
+    if (batch.topic === this.changelog) {
+      const waiter = this.changelogWaiters.get(batch.partition);
+      const found = waiter && batch.messages.find((m) => Number(m.offset) === waiter.offset);
+      if (waiter && found) {
+        this.changelogWaiters.delete(batch.partition);
+        this.consumer.pause([{ topic: this.changelog, partitions: [batch.partition] }]);
+        waiter.resolve(found.value?.toString('utf8') ?? '');
+      }
+      return;
+    }
+    const task = this.tasks.get(taskOfPartition(this.layout, batch.partition));
+    if (task === undefined) return;
+    task.merge.offer(
+      batch.topic, batch.partition, Number(batch.firstOffset() ?? batch.highWatermark),
+      batch.messages.map((m) => ({ offset: Number(m.offset), key: m.key?.toString('utf8'), value: m.value === null ? null : m.value.toString('utf8'), timestamp: Number(m.timestamp) })),
+      Number(batch.highWatermark),
+    );
+    const lane = task.merge.lane(batch.topic, batch.partition);
+    if (lane && lane.queue.length > LANE_PAUSE_AT) {
+      this.pausedLanes.add(`${lane.topic}\u0000${lane.partition}`);
+      this.consumer.pause([{ topic: lane.topic, partitions: [lane.partition] }]);
+    }
+  }
+
+  /** The processing loop: feeds every task, commits the ones that are due, until stopped. */
+  async loop(): Promise<void> {
+    const started = Date.now();
+    let total = 0;
+    const rate = this.config.maxRecordsPerSecond;
+    while (!this.stopping) {
+      let fed = 0;
+      for (const task of [...this.tasks.values()]) {
+        if (this.stopping) break;
+        const budget = rate > 0 ? Math.max(0, Math.min(STEP_BUDGET, Math.floor(((Date.now() - started) * rate) / 1000) - total)) : STEP_BUDGET;
+        try {
+          const step = task.finished ? { fed: 0, caughtUp: true } : budget === 0 ? { fed: 0, caughtUp: false } : task.step(budget);
+          total += step.fed;
+          fed += step.fed;
+          this.resumeLanes(task);
+          if (step.caughtUp && this.config.exitWhenCaughtUp) task.finish();
+          const mustCommit = task.finished ? task.commitDue(Number.POSITIVE_INFINITY) : task.commitDue(Date.now());
+          if (mustCommit) {
+            await task.commit();
+            this.commits++;
+          }
+          if (task.finished && !task.commitDue(Number.POSITIVE_INFINITY) && !this.done.has(task.id)) {
+            this.done.add(task.id);
+            send({ type: 'task-done', worker: this.config.workerIndex, task: task.id });
+          }
+        } catch (error) {
+          await this.dropTask(task, error);
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, fed > 0 ? 0 : 10));
+    }
+  }
+
+  /** A task whose commit failed may have been fenced by a new owner; it restarts from its last checkpoint if it is still ours. */
+  private async dropTask(task: Task, error: unknown): Promise<void> {
+    if (isUserFailure(error)) this.fail(error);
+    this.tasks.delete(task.id);
+    await task.close();
+    send({ type: 'warning', worker: this.config.workerIndex, message: `task ${task.id} stopped (${(error as Error).message}); it restarts from its last checkpoint` });
+    // A fenced task usually moved to another worker in a rebalance this worker has not seen yet;
+    // waiting a little lets that assignment arrive instead of fencing the new owner right back.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    this.assignmentChain = this.assignmentChain.then(() => this.onAssignment(this.assigned)).catch((e: unknown) => this.fail(e));
+  }
+
+  private resumeLanes(task: Task): void {
+    for (const lane of task.merge.lanes) {
+      const key = `${lane.topic}\u0000${lane.partition}`;
+      if (lane.queue.length < LANE_RESUME_AT && this.pausedLanes.delete(key)) this.consumer.resume([{ topic: lane.topic, partitions: [lane.partition] }]);
+    }
+  }
+
+  /** Totals per layer since this worker started: records in per source, out per layer and side output. */
+  metrics(): WorkerMessage {
+    const layers: Record<string, LayerCounters> = {};
+    const at = (name: string): LayerCounters => (layers[name] ??= { in: 0, out: 0, late: 0, quarantined: 0, deadLetters: 0 });
+    for (const task of this.tasks.values()) {
+      for (const [source, n] of Object.entries(task.counters.in)) at(source).in += n;
+      for (const [output, n] of Object.entries(task.counters.out)) {
+        const dot = output.lastIndexOf('.');
+        const kind = dot === -1 ? 'layer' : output.slice(dot + 1);
+        const layer = kind === 'layer' ? output : output.slice(0, dot);
+        const c = at(layer);
+        if (kind === 'late') c.late += n;
+        else if (kind === 'quarantine') c.quarantined += n;
+        else if (kind === 'dead_letter') c.deadLetters += n;
+        else c.out += n;
+      }
+    }
+    for (const [name, c] of Object.entries(layers)) {
+      const prev = this.totals.get(name);
+      if (prev) for (const k of Object.keys(c) as (keyof LayerCounters)[]) c[k] = Math.max(c[k], prev[k]);
+      this.totals.set(name, c);
+    }
+    return { type: 'metrics', worker: this.config.workerIndex, at: Date.now(), tasks: [...this.tasks.keys()], commits: this.commits, layers };
+  }
+
+  /** Commits what the tasks hold, leaves the group and disconnects. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const task of this.tasks.values()) {
+      try {
+        if (task.commitDue(Number.POSITIVE_INFINITY)) await task.commit();
+      } catch {
+        // The task's last checkpoint stands; its next owner continues from there.
+      }
+      await task.close();
+    }
+    await this.consumer?.disconnect().catch(() => {});
+    await this.admin.disconnect().catch(() => {});
+  }
+
+  fail(error: unknown): never {
+    const err = error instanceof Error ? error : new Error(String(error));
+    send({ type: 'error', worker: this.config.workerIndex, message: err.message, stack: err.stack ?? null, location: userLocation(err.stack, SANDBOX_DIR) });
+    process.exit(1);
+  }
+}
+
+/** A layer with onError 'fail' threw: restarting would only fail again at the same record. */
+function isUserFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'PipelineFailure';
+}
+
+function planOutputs(plan: PipelinePlan, suffix: string): string[] {
+  const topics: string[] = [];
+  for (const n of plan.nodes) {
+    if (n.kind === 'source') topics.push(outputTopic({ name: `${n.name}.dead_letter`, topic: `${n.topic}.dead_letter`, layer: n.name, kind: 'dead_letter' }, suffix));
+    if (n.kind === 'layer') {
+      topics.push(n.topic + suffix);
+      for (const kind of ['late', 'quarantine', 'dead_letter']) topics.push(`${n.topic}.${kind}${suffix}`);
+    }
+  }
+  return topics;
+}
