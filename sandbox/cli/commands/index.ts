@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerDemoCommands } from './demo';
 import { registerSandboxCommands } from './sandbox';
 import { registerReplayCommands } from './replay';
+import { registerRunCommands } from './run';
 import { registerSamplesCommands } from './samples';
 import { registerWarehouseCommands } from './warehouse';
 
@@ -14,6 +15,7 @@ const groups: Register[] = [
   registerSamplesCommands,
   registerWarehouseCommands,
   registerReplayCommands,
+  registerRunCommands,
 ];
 
 export function registerCommands(program: Command): void {
