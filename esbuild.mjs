@@ -36,6 +36,16 @@ const builds = [
     outdir: 'dist',
     external: nodeExternals,
   },
+  {
+    // The pipeline runner's worker process (sandbox/runner/supervisor.ts starts it next to cli.js).
+    ...common,
+    entryPoints: { 'runner-worker': 'sandbox/runner/worker-main.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outdir: 'dist',
+    external: nodeExternals,
+  },
 ].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
 
 if (watch) {

@@ -128,9 +128,11 @@ interface WorkerSlot {
   index: number;
   child: ChildProcess | null;
   lastBeat: number;
+  /** Whether a heartbeat came since the last start: until then the (longer) start-up timeout applies. */
+  beating: boolean;
   restarts: number;
   stderr: string;
-  lastError: { message: string; location: string | null } | null;
+  lastError: { message: string; location: string | null; fatal: boolean } | null;
   metrics: Extract<WorkerMessage, { type: 'metrics' }> | null;
   exited: Promise<void>;
 }
@@ -210,11 +212,12 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
   const onMessage = (slot: WorkerSlot, message: WorkerMessage): void => {
     if (message.type === 'heartbeat') {
       slot.lastBeat = Date.now();
+      slot.beating = true;
       return;
     }
     emit({ type: 'worker-message', message });
     if (message.type === 'ready') totalTasks = message.tasks;
-    else if (message.type === 'error') slot.lastError = { message: message.message, location: message.location ?? userLocation(message.stack, SANDBOX_DIR) };
+    else if (message.type === 'error') slot.lastError = { message: message.message, location: message.location ?? userLocation(message.stack, SANDBOX_DIR), fatal: message.fatal };
     else if (message.type === 'metrics') {
       slot.metrics = message;
       const m = metrics();
@@ -241,6 +244,7 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
     });
     slot.child = child;
     slot.lastBeat = Date.now();
+    slot.beating = false;
     slot.stderr = '';
     slot.lastError = null;
     emit({ type: 'worker-started', worker: slot.index, pid: child.pid ?? -1 });
@@ -263,8 +267,8 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
         emit({ type: 'worker-exited', worker: slot.index, code, signal, expected, reason, location });
         resolve();
         if (expected) return;
-        if (slot.lastError && /bronze topic|must `export default|not a checkpoint|partitions but the run needs/.test(slot.lastError.message)) {
-          fail(slot.lastError.message);
+        if (slot.lastError?.fatal) {
+          fail(`${slot.lastError.message}${location ? ` at ${location}` : ''}`);
         } else if (!restartWorkers) {
           if (slots.every((s) => s.child === null)) fail(`every worker has exited; last: ${reason}${location ? ` at ${location}` : ''}`);
         } else if (slot.restarts >= maxRestarts) {
@@ -280,7 +284,7 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
   };
 
   for (let index = 0; index < workers; index++) {
-    const slot: WorkerSlot = { index, child: null, lastBeat: Date.now(), restarts: 0, stderr: '', lastError: null, metrics: null, exited: Promise.resolve() };
+    const slot: WorkerSlot = { index, child: null, lastBeat: Date.now(), beating: false, restarts: 0, stderr: '', lastError: null, metrics: null, exited: Promise.resolve() };
     slots.push(slot);
   }
   // Workers start on the next turn of the event loop, so the caller can listen to every event.
@@ -290,14 +294,18 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
 
   const watchdog = setInterval(() => {
     for (const slot of slots) {
-      if (slot.child && Date.now() - slot.lastBeat > hangTimeoutMs) {
-        slot.lastError = { message: `no heartbeat for ${Math.round((Date.now() - slot.lastBeat) / 1000)} s: the pipeline's code may be stuck in a loop`, location: null };
+      // Loading node, tsx and the bundle on a busy machine can take a while: before the first
+      // heartbeat a worker gets a minute, after it the hang timeout.
+      if (slot.child && Date.now() - slot.lastBeat > (slot.beating ? hangTimeoutMs : Math.max(hangTimeoutMs, 60_000))) {
+        slot.lastError = { message: `no heartbeat for ${Math.round((Date.now() - slot.lastBeat) / 1000)} s: the pipeline's code may be stuck in a loop`, location: null, fatal: false };
         slot.child.kill('SIGKILL');
       }
     }
   }, 1_000);
   watchdog.unref();
 
+  let resolveFinished!: () => void;
+  const finished = new Promise<void>((resolve) => (resolveFinished = resolve));
   let stopped: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
@@ -311,15 +319,10 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
         await slot.exited;
         clearTimeout(timer);
       }));
+      resolveFinished();
     })();
     return stopped;
   };
-
-  let resolveFinished!: () => void;
-  const finished = new Promise<void>((resolve) => (resolveFinished = resolve));
-  events.on('event', (e) => {
-    if (e.type === 'worker-exited' && stopping && slots.every((s) => s.child === null)) resolveFinished();
-  });
 
   return {
     events,
@@ -330,9 +333,6 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
     kill(worker, signal = 'SIGKILL') {
       slots[worker]?.child?.kill(signal);
     },
-    stop: async () => {
-      await stop();
-      resolveFinished();
-    },
+    stop,
   };
 }

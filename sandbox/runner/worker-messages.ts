@@ -16,7 +16,8 @@ export type WorkerMessage =
   | { type: 'task-done'; worker: number; task: number }
   | { type: 'metrics'; worker: number; at: number; tasks: number[]; commits: number; layers: Record<string, LayerCounters> }
   | { type: 'warning'; worker: number; message: string }
-  | { type: 'error'; worker: number; message: string; stack: string | null; location: string | null };
+  /** `fatal`: restarting cannot help (the pipeline's own failure, a missing topic); the run stops. */
+  | { type: 'error'; worker: number; message: string; stack: string | null; location: string | null; fatal: boolean };
 
 export function parseWorkerMessage(line: string): WorkerMessage | null {
   if (!line.startsWith('{')) return null;

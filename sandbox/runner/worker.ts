@@ -31,7 +31,7 @@ export function loadPlan(bundleFile: string): PipelinePlan {
   let value = module.default;
   if (value && typeof value === 'object' && !('plan' in value) && 'default' in value) value = (value as { default: unknown }).default;
   if (!value || typeof value !== 'object' || !('plan' in value)) {
-    throw new Error('the pipeline file must `export default pipeline(...)` from medallion-studio/pipeline');
+    throw new FatalRunError('the pipeline file must `export default pipeline(...)` from medallion-studio/pipeline');
   }
   return (value as { plan: PipelinePlan }).plan;
 }
@@ -81,7 +81,7 @@ export class Worker {
     const bronze = [...new Set(this.plan.nodes.flatMap((n) => (n.kind === 'source' ? [n.topic] : [])))];
     const existing = new Set(await this.admin.listTopics());
     const missing = bronze.filter((t) => !existing.has(t));
-    if (missing.length > 0) throw new Error(`bronze topic(s) ${missing.join(', ')} do not exist; replay data into them first (medallion replay <folder> --bootstrap …)`);
+    if (missing.length > 0) throw new FatalRunError(`bronze topic(s) ${missing.join(', ')} do not exist; replay data into them first (medallion replay <folder> --bootstrap …)`);
     const metadata = await this.admin.fetchTopicMetadata({ topics: bronze });
     const partitionsOf: Record<string, number> = {};
     for (const t of metadata.topics) partitionsOf[t.name] = t.partitions.length;
@@ -135,7 +135,7 @@ export class Worker {
     }
     const [changelog] = (await this.admin.fetchTopicMetadata({ topics: [this.changelog] })).topics;
     if ((changelog?.partitions.length ?? 0) < this.layout.tasks) {
-      throw new Error(`changelog topic ${this.changelog} has ${changelog?.partitions.length ?? 0} partitions but the run needs ${this.layout.tasks} (one per task); use a new --group`);
+      throw new FatalRunError(`changelog topic ${this.changelog} has ${changelog?.partitions.length ?? 0} partitions but the run needs ${this.layout.tasks} (one per task); use a new --group`);
     }
   }
 
@@ -296,8 +296,7 @@ export class Worker {
   }
 
   fail(error: unknown): never {
-    const err = error instanceof Error ? error : new Error(String(error));
-    send({ type: 'error', worker: this.config.workerIndex, message: err.message, stack: err.stack ?? null, location: userLocation(err.stack, SANDBOX_DIR) });
+    reportError(error, this.config.workerIndex);
     process.exit(1);
   }
 }
@@ -305,6 +304,23 @@ export class Worker {
 /** A layer with onError 'fail' threw: restarting would only fail again at the same record. */
 function isUserFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'PipelineFailure';
+}
+
+/** An error no restart can mend: the run must stop and say why. */
+export class FatalRunError extends Error {
+  override readonly name = 'FatalRunError';
+}
+
+/**
+ * Reports an error to the supervisor with the user's file:line: from its own stack, or from its
+ * cause's (a PipelineFailure wraps the error the user's transform threw).
+ */
+export function reportError(error: unknown, worker: number): void {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const cause = err.cause instanceof Error ? err.cause : null;
+  const location = userLocation(err.stack, SANDBOX_DIR) ?? userLocation(cause?.stack, SANDBOX_DIR);
+  const stack = cause?.stack ? `${err.stack ?? err.message}\nCaused by: ${cause.stack}` : (err.stack ?? null);
+  send({ type: 'error', worker, message: err.message, stack, location, fatal: isUserFailure(err) || err instanceof FatalRunError });
 }
 
 function planOutputs(plan: PipelinePlan, suffix: string): string[] {

@@ -46,7 +46,7 @@ async function runWithOneKilled(workers: number, restartWorkers: boolean): Promi
     await produceEvents(broker);
     const run = await startPipelineRun({
       pipelineFile: FIXTURE, bootstrap: broker.bootstrap, workers, tasks: 'per-partition', fromBeginning: true,
-      exitWhenCaughtUp: true, commitIntervalMs: 50, maxRecordsPerSecond: 600, workDir: work.path, restartWorkers,
+      exitWhenCaughtUp: true, commitIntervalMs: 50, maxRecordsPerSecond: 300, workDir: work.path, restartWorkers,
     });
     const events: RunEvent[] = [];
     run.events.on('event', (e) => events.push(e));
@@ -59,7 +59,9 @@ async function runWithOneKilled(workers: number, restartWorkers: boolean): Promi
     await waitFor(() => Array.from({ length: workers }, (_, w) => w).every((w) => assignedTo(w).length > 0 && committed(w) >= 2), { timeoutMs: 30_000, label: 'every worker committing its tasks' });
     const victim = workers - 1;
     const victimTasks = assignedTo(victim);
+    const doneBeforeKill = events.filter((e) => e.type === 'worker-message' && e.message.type === 'task-done').length;
     process.kill(run.pids()[victim]!, 'SIGKILL');
+    assert.equal(doneBeforeKill, 0, 'the kill came mid-run, before any task reached its end');
     await withTimeout(run.caughtUp(), 60_000, 'the run catching up after the kill');
 
     assert.equal(events.filter((e) => e.type === 'worker-exited' && !e.expected).length, 1, 'one worker died');
