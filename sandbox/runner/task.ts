@@ -73,9 +73,12 @@ export class Task {
       maxInFlightRequests: 1,
       transactionTimeout: 30_000,
     });
-    // connect() sends InitProducerId: from here on no earlier owner of this task can commit.
     await producer.connect();
     try {
+      // kafkajs sends the transactional InitProducerId only when the first transaction begins, not
+      // on connect. It must happen before the checkpoint is read: it aborts what an earlier owner
+      // left open and fences it, so no commit can land after the checkpoint we restore from.
+      await (await producer.transaction()).abort();
       const changelog = changelogTopicOf(config.group);
       const committed = await admin.fetchOffsets({ groupId: config.group, topics: [changelog] });
       const pointer = Number(committed[0]?.partitions.find((p) => p.partition === id)?.offset ?? -1);
