@@ -63,8 +63,11 @@ export class TransactionCoordinator {
   /** InitProducerId for a transactional id: aborts what an older instance left open, bumps the epoch. */
   initProducerId(transactionalId: string, timeoutMs: number): { errorCode: number; producerId: number; producerEpoch: number } {
     const open = this.txns.get(transactionalId);
-    if (open && open.phase !== 'Empty') this.complete(transactionalId, open, false);
     const { producerId, producerEpoch } = this.producerIds.initTransactional(transactionalId);
+    // As Kafka does, the abort marker carries the bumped epoch: every partition the old instance
+    // wrote to then refuses its epoch, so a late write of a fenced zombie cannot open a
+    // transaction that no marker would ever close (and hold the last stable offset back for good).
+    if (open && open.phase !== 'Empty') this.complete(transactionalId, open, false, producerId === open.producerId ? producerEpoch : open.producerEpoch);
     this.txns.set(transactionalId, { producerId, producerEpoch, phase: 'Empty', timeoutMs, partitions: [], groups: [] });
     this.persist();
     return { errorCode: ErrorCode.NONE, producerId, producerEpoch };
@@ -142,14 +145,14 @@ export class TransactionCoordinator {
   private expire(transactionalId: string): void {
     const entry = this.txns.get(transactionalId);
     if (!entry || entry.phase !== 'Ongoing') return;
-    this.complete(transactionalId, entry, false);
     const bumped = this.producerIds.initTransactional(transactionalId);
+    this.complete(transactionalId, entry, false, bumped.producerId === entry.producerId ? bumped.producerEpoch : entry.producerEpoch);
     this.txns.set(transactionalId, { ...entry, ...bumped, phase: 'Empty', partitions: [], groups: [] });
     this.persist();
   }
 
   /** Writes the markers and settles the staged offsets; the phase is persisted first so a crash finishes the job. */
-  private complete(transactionalId: string, entry: TxnEntry, commit: boolean): number {
+  private complete(transactionalId: string, entry: TxnEntry, commit: boolean, markerEpoch = entry.producerEpoch): number {
     // The staged offsets are only in memory: they are written with the PrepareCommit phase, so a
     // restart that completes this commit applies them too (after a restart nothing is staged and
     // the persisted ones are used).
@@ -167,7 +170,7 @@ export class TransactionCoordinator {
       if (!partition) continue;
       const marker = encodeControlBatch({
         producerId: entry.producerId,
-        producerEpoch: entry.producerEpoch,
+        producerEpoch: markerEpoch,
         type: commit ? 'commit' : 'abort',
         coordinatorEpoch: 0,
         timestamp: this.now(),
