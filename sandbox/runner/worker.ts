@@ -122,8 +122,18 @@ export class Worker {
     const outputs = [...new Set(planOutputs(this.plan, this.config.topicSuffix))];
     const partitions = this.config.outputPartitions ?? Math.max(...Object.values(this.layout.partitionsOf), 1);
     const wanted = [
-      // The changelog holds whole-job snapshots, which can be large: allow up to 64 MiB per batch.
-      { topic: this.changelog, numPartitions: this.layout.tasks, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'max.message.bytes', value: String(64 * 1024 * 1024) }] },
+      // The changelog holds whole-job snapshots, which can be large: up to 64 MiB per batch. Kafka
+      // compacts it to the latest checkpoint per task; the sandbox, which treats compact as delete,
+      // keeps at most 1 GiB per partition, far more than the two newest segments the latest
+      // checkpoint can be in.
+      {
+        topic: this.changelog, numPartitions: this.layout.tasks,
+        configEntries: [
+          { name: 'cleanup.policy', value: 'compact' },
+          { name: 'max.message.bytes', value: String(64 * 1024 * 1024) },
+          { name: 'retention.bytes', value: String(1024 * 1024 * 1024) },
+        ],
+      },
       { topic: WATERMARKS_TOPIC, numPartitions: 1 },
       ...outputs.map((topic) => ({ topic, numPartitions: partitions })),
     ].filter((t) => !existing.has(t.topic));
