@@ -32,8 +32,10 @@ export async function readToEnd(kafka: Kafka, topics: string[], timeoutMs = 20_0
   }
   const reached = new Map<string, number>();
   const pending = (): string[] => [...ends].filter(([k, end]) => (reached.get(k) ?? 0) < end).map(([k]) => k);
-  const out: ReadRecord[] = [];
-  if (pending().length === 0) return out;
+  // Keyed by position: a rebalance of the reading group re-delivers what it read since its last
+  // commit, and those copies are the reader's, not duplicates in the topic.
+  const read = new Map<string, ReadRecord>();
+  if (pending().length === 0) return [];
   const consumer = kafka.consumer({ groupId: `read-${Date.now()}-${Math.random()}`, readUncommitted: false, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 500 });
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
@@ -51,14 +53,14 @@ export async function readToEnd(kafka: Kafka, topics: string[], timeoutMs = 20_0
         if (Number(message.offset) >= (ends.get(`${topic}/${partition}`) ?? 0)) return;
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
-        out.push({ topic, partition, offset: Number(message.offset), key: message.key?.toString('utf8') ?? null, value: message.value?.toString('utf8') ?? null, timestamp: Number(message.timestamp), headers });
+        read.set(`${topic}/${partition}/${message.offset}`, { topic, partition, offset: Number(message.offset), key: message.key?.toString('utf8') ?? null, value: message.value?.toString('utf8') ?? null, timestamp: Number(message.timestamp), headers });
       },
     });
     await withTimeout(finished, timeoutMs, `reading ${topics.length} topics to their end (missing: ${pending().slice(0, 5).join(', ')})`);
   } finally {
     await consumer.disconnect().catch(() => {});
   }
-  return out;
+  return [...read.values()];
 }
 
 /** Loads a pipeline file the way the runner does (esbuild, `medallion-studio/pipeline` aliased). */
