@@ -75,8 +75,16 @@ export interface PipelineRunOptions {
    * @default `<tmpdir>/medallion-run`
    */
   workDir?: string;
-  /** @default '' */
+  /**
+   * Appended to every output topic (and the default group): re-runs write to `<topic>.run-<n>`.
+   * @default ''
+   */
   topicSuffix?: string;
+  /**
+   * Write only this layer and the layers downstream of it (re-runs).
+   * @default every output
+   */
+  fromLayer?: string;
   /**
    * Pace each worker at most this many bronze records per second, to watch a run or to kill one mid-way.
    * @default 0 (as fast as it can)
@@ -163,6 +171,7 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
     tasks: options.tasks ?? 'auto',
     lineage: options.lineage ?? 100,
     topicSuffix: options.topicSuffix ?? '',
+    fromLayer: options.fromLayer ?? null,
     maxRecordsPerSecond: options.maxRecordsPerSecond ?? 0,
   };
   const restartWorkers = options.restartWorkers ?? true;

@@ -41,6 +41,8 @@ export interface TaskEnvironment {
   plan: PipelinePlan;
   facts: PlanFacts;
   layout: TaskLayout;
+  /** The layers written (a re-run from a layer); outputs of other layers are computed and dropped. */
+  written: ReadonlySet<string> | null;
   seek(topic: string, partition: number, offset: number): void;
   /** Reads the committed changelog record at `offset` of the task's partition. */
   readChangelog(task: number, offset: number): Promise<string>;
@@ -176,7 +178,7 @@ export class Task {
     const byTopic = new Map<string, Message[]>();
     for (const output of this.job.outputs) {
       const records = drained[output.name];
-      if (records === undefined) continue;
+      if (records === undefined || (this.env.written !== null && !this.env.written.has(output.layer))) continue;
       const wm = watermarkOf(output.layer);
       const topic = outputTopic(output, config.topicSuffix);
       const messages = byTopic.get(topic) ?? [];
@@ -185,7 +187,7 @@ export class Task {
       this.counters.out[output.name] = (this.counters.out[output.name] ?? 0) + records.length;
     }
     const at = Date.now();
-    const marks: Message[] = this.layersAndSources().map((layer) => ({
+    const marks: Message[] = this.layersAndSources().filter((layer) => this.env.written === null || this.env.written.has(layer)).map((layer) => ({
       key: `${config.group}/${layer}/${this.id}`,
       value: JSON.stringify({ pipeline: plan.name, group: config.group, layer, task: this.id, watermark: watermarkOf(layer), at }),
     }));

@@ -10,7 +10,11 @@ export interface LayerCounters {
 }
 
 export type WorkerMessage =
-  | { type: 'ready'; worker: number; pipeline: string; group: string; tasks: number; mode: 'single' | 'per-partition' }
+  | {
+    type: 'ready'; worker: number; pipeline: string; group: string; tasks: number; mode: 'single' | 'per-partition';
+    /** What this run writes: each output with its topic (suffixed in re-runs) and the topic of the normal run. */
+    outputs: { output: string; layer: string; kind: string; topic: string; baseTopic: string }[];
+  }
   | { type: 'heartbeat'; worker: number }
   | { type: 'assigned'; worker: number; tasks: number[] }
   | { type: 'task-done'; worker: number; task: number }

@@ -4,9 +4,9 @@
 // endless loop here never takes down the caller.
 import path from 'node:path';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { PipelinePlan } from '../engine';
+import type { OutputInfo, PipelinePlan } from '../engine';
 import { kafkaClient } from './kafka-client';
-import { planFacts, outputTopic, type PlanFacts } from './plan-facts';
+import { layersFrom, planFacts, type PlanFacts } from './plan-facts';
 import type { WorkerConfig } from './run-options';
 import { Task, WATERMARKS_TOPIC, type TaskEnvironment } from './task';
 import { taskAssigner, tasksIn } from './task-assigner';
@@ -61,13 +61,24 @@ export class Worker {
   private readonly totals = new Map<string, LayerCounters>();
 
   private readonly config: ResolvedConfig;
+  /** The layers this run writes (a re-run from a layer); null: every output. */
+  private readonly written: Set<string> | null;
 
   constructor(
     given: WorkerConfig,
     private readonly plan: PipelinePlan,
   ) {
     this.facts = planFacts(plan);
-    this.config = { ...given, group: given.group ?? `medallion.${plan.name}`, tasks: given.tasks === 'auto' ? (this.facts.keyedOperators.length === 0 ? 'per-partition' : 'single') : given.tasks };
+    this.config = {
+      ...given,
+      group: given.group ?? `medallion.${plan.name}${given.topicSuffix}`,
+      tasks: given.tasks === 'auto' ? (this.facts.keyedOperators.length === 0 ? 'per-partition' : 'single') : given.tasks,
+    };
+    try {
+      this.written = given.fromLayer === null ? null : layersFrom(plan, given.fromLayer);
+    } catch (error) {
+      throw new FatalRunError((error as Error).message);
+    }
     this.kafka = kafkaClient(given.kafka, `medallion-run-${this.config.group}-${given.workerIndex}`);
     this.admin = this.kafka.admin();
   }
@@ -88,7 +99,10 @@ export class Worker {
     this.layout = makeTaskLayout(this.config.tasks, partitionsOf);
     await this.createTopics(existing);
 
-    send({ type: 'ready', worker: this.config.workerIndex, pipeline: this.plan.name, group: this.config.group, tasks: this.layout.tasks, mode: this.layout.mode });
+    send({
+      type: 'ready', worker: this.config.workerIndex, pipeline: this.plan.name, group: this.config.group, tasks: this.layout.tasks, mode: this.layout.mode,
+      outputs: this.outputs().map((o) => ({ output: o.name, layer: o.layer, kind: o.kind, topic: o.topic + this.config.topicSuffix, baseTopic: o.topic })),
+    });
     this.consumer = this.kafka.consumer({
       groupId: this.config.group,
       partitionAssigners: [taskAssigner(this.layout, this.config.group)],
@@ -119,7 +133,7 @@ export class Worker {
   }
 
   private async createTopics(existing: Set<string>): Promise<void> {
-    const outputs = [...new Set(planOutputs(this.plan, this.config.topicSuffix))];
+    const outputs = [...new Set(this.outputs().map((o) => o.topic + this.config.topicSuffix))];
     const partitions = this.config.outputPartitions ?? Math.max(...Object.values(this.layout.partitionsOf), 1);
     const wanted = [
       // The changelog holds whole-job snapshots, which can be large: up to 64 MiB per batch. Kafka
@@ -171,9 +185,22 @@ export class Worker {
     }
   }
 
+  /** The outputs this run writes, as the engine declares them (layer outputs, side outputs, source dead letters). */
+  private outputs(): OutputInfo[] {
+    const all: OutputInfo[] = [];
+    for (const n of this.plan.nodes) {
+      if (n.kind === 'source' && this.written === null) all.push({ name: `${n.name}.dead_letter`, topic: `${n.topic}.dead_letter`, layer: n.name, kind: 'dead_letter' });
+      if (n.kind === 'layer' && (this.written === null || this.written.has(n.name))) {
+        all.push({ name: n.name, topic: n.topic, layer: n.name, kind: 'layer' });
+        for (const kind of ['late', 'quarantine', 'dead_letter'] as const) all.push({ name: `${n.name}.${kind}`, topic: `${n.topic}.${kind}`, layer: n.name, kind });
+      }
+    }
+    return all;
+  }
+
   private environment(): TaskEnvironment {
     return {
-      kafka: this.kafka, admin: this.admin, config: this.config, plan: this.plan, facts: this.facts, layout: this.layout,
+      kafka: this.kafka, admin: this.admin, config: this.config, plan: this.plan, facts: this.facts, layout: this.layout, written: this.written,
       seek: (topic, partition, offset) => this.consumer.seek({ topic, partition, offset: String(offset) }),
       readChangelog: (task, offset) => new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -331,16 +358,4 @@ export function reportError(error: unknown, worker: number): void {
   const location = userLocation(err.stack, SANDBOX_DIR) ?? userLocation(cause?.stack, SANDBOX_DIR);
   const stack = cause?.stack ? `${err.stack ?? err.message}\nCaused by: ${cause.stack}` : (err.stack ?? null);
   send({ type: 'error', worker, message: err.message, stack, location, fatal: isUserFailure(err) || err instanceof FatalRunError });
-}
-
-function planOutputs(plan: PipelinePlan, suffix: string): string[] {
-  const topics: string[] = [];
-  for (const n of plan.nodes) {
-    if (n.kind === 'source') topics.push(outputTopic({ name: `${n.name}.dead_letter`, topic: `${n.topic}.dead_letter`, layer: n.name, kind: 'dead_letter' }, suffix));
-    if (n.kind === 'layer') {
-      topics.push(n.topic + suffix);
-      for (const kind of ['late', 'quarantine', 'dead_letter']) topics.push(`${n.topic}.${kind}${suffix}`);
-    }
-  }
-  return topics;
 }
