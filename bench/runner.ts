@@ -62,7 +62,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 
     const runOnce = async (label: string, options: Partial<PipelineRunOptions>): Promise<number> => {
       const began = Date.now();
-      const handle = await startPipelineRun({ pipelineFile: FIXTURE, bootstrap: broker.bootstrap, fromBeginning: true, exitWhenCaughtUp: true, commitIntervalMs, workDir: dir.path, group: `bench-${label}`, topicSuffix: `.${label}`, ...options });
+      const nodeArgs = process.env.BENCH_RUNNER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_RUNNER_PROFILE}`] : [];
+      const handle = await startPipelineRun({ nodeArgs, pipelineFile: FIXTURE, bootstrap: broker.bootstrap, fromBeginning: true, exitWhenCaughtUp: true, commitIntervalMs, workDir: dir.path, group: `bench-${label}`, topicSuffix: `.${label}`, ...options });
       await handle.caughtUp();
       return Date.now() - began;
     };

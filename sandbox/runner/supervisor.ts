@@ -91,6 +91,12 @@ export interface PipelineRunOptions {
    */
   maxRecordsPerSecond?: number;
   /**
+   * Extra flags for each worker's node, for profiling or debugging.
+   * @default []
+   * @example ['--cpu-prof', '--cpu-prof-dir=.medallion/profiles']
+   */
+  nodeArgs?: string[];
+  /**
    * Restart a worker that crashed or hung. Without restarts the others take over its tasks once the
    * group notices it is gone; the run fails only when no worker is left.
    * @default true
@@ -247,7 +253,7 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
 
   const launch = (slot: WorkerSlot): void => {
     const config: WorkerConfig = { ...base, workerIndex: slot.index };
-    const child = spawn(process.execPath, ['--enable-source-maps', ...workerEntry()], {
+    const child = spawn(process.execPath, ['--enable-source-maps', ...(options.nodeArgs ?? []), ...workerEntry()], {
       env: { ...process.env, MEDALLION_WORKER_CONFIG: JSON.stringify(config) },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
