@@ -191,8 +191,17 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const appender = await rawAppender(temp.path, lines);
     report('rawAppenderCeiling', appender.wallMs, appender.cpuMs);
 
+    const ratios = {
+      materializerOverAppenderCeiling: Number((rates.materializer!.rowsPerSecond / rates.rawAppenderCeiling!.rowsPerSecond).toFixed(2)),
+      materializerOverConsumeOnly: Number((rates.materializer!.rowsPerSecond / rates.kafkajsConsumeOnly!.rowsPerSecond).toFixed(2)),
+    };
+    // maxRSS is in kilobytes; it covers the whole run, DuckDB's memory included.
+    const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+    console.log(`materializer/appender ceiling ${ratios.materializerOverAppenderCeiling}, materializer/consume only ${ratios.materializerOverConsumeOnly}, peak RSS ${(peakRssBytes / 1e6).toFixed(0)} MB`);
     return {
       records,
+      ratios,
+      peakRssBytes,
       averageRecordBytes: Math.round(bytes / records),
       loadAverageAtEnd: Number(os.loadavg()[0]?.toFixed(1)),
       cores: os.cpus().length,

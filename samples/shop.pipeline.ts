@@ -2,7 +2,7 @@
 // silver normalizes, validates, deduplicates and enriches orders, and gold answers the business
 // questions. Run it on the samples with `medallion replay samples/data` and the pipeline runner,
 // or test it offline: sandbox/replay/samples-golden.test.ts runs it through the test driver.
-import { count, countDistinct, hopping, json, max, pipeline, session, sum, tumbling } from 'medallion-studio/pipeline';
+import { count, countDistinct, hopping, json, max, pipeline, session, sum, tumbling, type Stream } from 'medallion-studio/pipeline';
 import { eventTimeOf, toCustomer, toFunnelStep, toOrder, toPayment } from './lib/normalize';
 import type { FunnelStep, RawCustomer, RawOrder, RawPageView, RawPayment } from './lib/shop-types';
 
@@ -42,10 +42,10 @@ export default pipeline('shop', (p) => {
   );
 
   // Gold: revenue per region per minute, counted when the order is paid.
-  p.gold('revenue_per_region_per_minute', paid.keyBy((o) => o.region).window(tumbling('1m'), { allowedLateness: '30s' }).aggregate({ revenueCents: sum((o) => o.amountCents), orders: count() }));
+  const revenue = p.gold('revenue_per_region_per_minute', paid.keyBy((o) => o.region).window(tumbling('1m'), { allowedLateness: '30s' }).aggregate({ revenueCents: sum((o) => o.amountCents), orders: count() }));
 
   // Gold: products in the most orders over the last ten minutes, every minute.
-  p.gold(
+  const hotProducts = p.gold(
     'hot_products',
     orders
       .flatMap((o) => o.lines.map((l) => ({ productId: l.productId, orderId: o.orderId, quantity: l.quantity })))
@@ -59,7 +59,7 @@ export default pipeline('shop', (p) => {
   // minutes without a step; the order placed in it is its last step.
   const purchases = orders.map((o): FunnelStep => ({ sessionId: o.sessionId, customerId: o.customerId, step: 'purchase' }));
   const reached = (step: FunnelStep['step']) => max((s: FunnelStep) => (s.step === step ? 1 : 0));
-  p.gold(
+  const funnel = p.gold(
     'conversion_funnel',
     rawViews
       .map(toFunnelStep)
@@ -70,7 +70,7 @@ export default pipeline('shop', (p) => {
   );
 
   // Gold: minutes in which at least a third of at least five payment attempts failed.
-  p.gold(
+  const anomalies = p.gold(
     'payment_failure_anomalies',
     payments
       .keyBy(() => 'all')
@@ -79,26 +79,16 @@ export default pipeline('shop', (p) => {
       .filter((w) => w.attempts >= 5 && w.failures * 3 >= w.attempts),
   );
 
-  // Gold: late data per stream. The engine's late side outputs are not streams a layer can read,
-  // so lateness is measured here as the watermark would: behind the stream's highest event time
-  // by more than the out-of-order bound.
-  const lateness = (stream: string) => (state: { maxTs: number; late: number }, _value: unknown, emit: (row: { stream: string; late: number; behindMs: number }) => void, ctx: { eventTime: number }) => {
-    if (ctx.eventTime < state.maxTs - 5000) {
-      state.late++;
-      emit({ stream, late: state.late, behindMs: state.maxTs - ctx.eventTime });
-    }
-    state.maxTs = Math.max(state.maxTs, ctx.eventTime);
-    return state;
-  };
-  // State must be JSON-safe, so the highest event time starts at 0 rather than -Infinity.
-  const init = () => ({ maxTs: 0, late: 0 });
+  // Gold: late data per layer. Every joining or windowed layer sends the records it found behind its
+  // watermark to its late side output; this layer reads those outputs as streams and keeps, per
+  // layer, how many there were and how far behind the watermark the worst one arrived.
+  const lateOf = (layer: string, stream: Stream<unknown>) =>
+    p.sideOutput(stream, 'late').map((late) => ({ layer, behindMs: late.watermark - late.eventTime }));
   p.gold(
     'late_data_counts',
-    rawOrders.keyBy(() => 'orders').process({ init, onRecord: lateness('orders') })
-      .union(
-        rawPayments.keyBy(() => 'payments').process({ init, onRecord: lateness('payments') }),
-        rawViews.keyBy(() => 'page_views').process({ init, onRecord: lateness('page_views') }),
-        rawCustomers.keyBy(() => 'customers').process({ init, onRecord: lateness('customers') }),
-      ),
+    lateOf('orders_enriched', enriched)
+      .union(lateOf('orders_paid', paid), lateOf('revenue_per_region_per_minute', revenue), lateOf('hot_products', hotProducts), lateOf('conversion_funnel', funnel), lateOf('payment_failure_anomalies', anomalies))
+      .keyBy((late) => late.layer)
+      .aggregate({ late: count(), maxBehindMs: max((late) => late.behindMs) }),
   );
 });

@@ -10,6 +10,13 @@ need_apt=()
 command -v kcat >/dev/null || need_apt+=(kcat)
 /usr/bin/python3 -c 'import kafka' 2>/dev/null || need_apt+=(python3-kafka)
 /usr/bin/python3 -c 'import confluent_kafka' 2>/dev/null || need_apt+=(python3-confluent-kafka)
+# code-server (the real VS Code the extension's end-to-end tests drive) builds native modules against
+# these, searches with Debian's ripgrep, and is driven in Debian's Chromium.
+command -v rg >/dev/null || need_apt+=(ripgrep)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+for pkg in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
@@ -18,3 +25,4 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 npm ci --no-audit --no-fund
+bash scripts/setup-code-server.sh

@@ -1,6 +1,6 @@
 // Silver normalization of the sample streams: one timestamp format (epoch ms), one customer-id form
 // (C-00042), one currency unit (cents), and schema v1 and v2 of orders mapped to one shape.
-import { parseEventTime } from 'medallion-studio/replay';
+import { parseEventTime } from 'medallion-studio/pipeline';
 import type { Customer, FunnelStep, Order, Payment, RawCustomer, RawOrder, RawPageView, RawPayment } from './shop-types';
 
 /**

@@ -11,6 +11,7 @@ import { SourceOperator } from './operators/source';
 import { FilterOperator, FlatMapOperator, KeyByOperator, MapOperator, RouteOperator, SplitOperator, UnionOperator } from './operators/record-wise';
 import { ExpectOperator } from './operators/expect';
 import { LayerOperator } from './operators/layer-sink';
+import { SideOutputOperator } from './operators/side-output';
 import { DedupeOperator } from './operators/dedupe';
 import { ProcessOperator } from './operators/keyed-process';
 import { IntervalJoinOperator } from './operators/interval-join';
@@ -159,6 +160,7 @@ function makeOperator(n: PlanNode, ctx: JobContext, owner: Owner, clock: Clock, 
     case 'temporalJoin': insertsOnly('a temporal join'); return new TemporalJoinOperator(ctx, n, owner);
     case 'union': return new UnionOperator(ctx, n, owner, n.inputs.length);
     case 'layer': return new LayerOperator(ctx, n, owner);
+    case 'sideOutput': return new SideOutputOperator(ctx, n, owner);
   }
 }
 

@@ -4,6 +4,7 @@ export { Job, type JobSnapshot, type OutputInfo } from './job';
 export type { SourceRecord } from './operators/source';
 export type { Metrics } from './operators/context';
 export type { OutputRecord, Lineage, LateRecord, QuarantineRecord, DeadLetterRecord, ChangeKind } from './record';
+export { rowIdOf } from './record';
 export { ManualClock, END_OF_TIME, type Clock, type Watermark } from './time';
 export { toMillis, type Duration } from './duration';
 export type { TraceEvent, TraceFn } from './trace';

@@ -116,8 +116,20 @@ export interface LayerNode extends NodeBase {
   readonly onError: ErrorPolicy;
 }
 
+/**
+ * A layer's (or a source's) side output read as a stream: its late, quarantined or dead-lettered
+ * records, for a downstream layer that counts or repairs them. Its input is the layer itself, which
+ * gives it the layer's watermark; its records come from the side output, not from the layer.
+ */
+export interface SideOutputNode extends NodeBase {
+  readonly kind: 'sideOutput';
+  readonly input: LayerNode | SourceNode;
+  readonly output: SideOutputKind;
+}
+export type SideOutputKind = 'late' | 'quarantine' | 'dead_letter';
+
 export type PlanNode =
-  | SourceNode | MapNode | FilterNode | FlatMapNode | SplitNode | RouteNode | ExpectNode | KeyByNode | WindowNode | AggregateNode
+  | SideOutputNode | SourceNode | MapNode | FilterNode | FlatMapNode | SplitNode | RouteNode | ExpectNode | KeyByNode | WindowNode | AggregateNode
   | DedupeNode | ProcessNode | IntervalJoinNode | TemporalJoinNode | UnionNode | LayerNode;
 
 export interface PipelinePlan {

@@ -60,6 +60,17 @@ export function lineageOf(rec: Rec): Lineage {
   return rec.lin ?? { positions: [rec.position()], total: 1 };
 }
 
+/**
+ * The row an update-mode record changes. A retracting operator (a window with `emit: 'update'`, a
+ * running aggregate) numbers the changes of each row: its records' ids are `<row>/<n>`, so the
+ * insert, its retraction and the next insert of one row differ in `n` alone. A changelog keys every
+ * change by the row, so that "latest per key" is the row's current value.
+ */
+export function rowIdOf(id: string): string {
+  const slash = id.lastIndexOf('/');
+  return slash < 0 ? id : id.slice(0, slash);
+}
+
 /** The kind of change an output record makes to its key: a new value, or the withdrawal of an earlier one. */
 export type ChangeKind = 'insert' | 'retract';
 

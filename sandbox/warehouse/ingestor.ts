@@ -13,7 +13,7 @@ import type { DecodedRecord, IncomingRecord } from './record-decoder';
 import { decodeRecord } from './record-decoder';
 import { planSchema } from './schema-plan';
 import { allocateName, quoteIdent, quoteLiteral, tableBaseName } from './sql-names';
-import { appendRow } from './value-append';
+import { appendRows, type PendingRow } from './value-append';
 
 /** What the runner knows about a topic before its records arrive. */
 export interface TopicSpec {
@@ -90,13 +90,31 @@ export class Ingestor {
    * Not reentrant: the caller serializes calls (the warehouse does).
    */
   async ingest(topic: string, partition: number, records: readonly IncomingRecord[], spec: TopicSpec = {}): Promise<IngestResult> {
+    return this.ingestDecoded(topic, partition, this.decodeFresh(topic, partition, records), records.length, spec);
+  }
+
+  /**
+   * Decodes the records not yet materialized. This is the JSON parsing, and it needs no database:
+   * the warehouse does it as a batch arrives, while DuckDB may still be committing the one before.
+   */
+  decodeFresh(topic: string, partition: number, records: readonly IncomingRecord[]): DecodedRecord[] {
     const next = this.nextOffset(topic, partition) ?? 0;
     const fresh: DecodedRecord[] = [];
     for (const record of records) {
       if (Number(record.offset) >= next) fresh.push(decodeRecord(record));
     }
+    return fresh;
+  }
+
+  /**
+   * {@link ingest} for records already decoded with {@link decodeFresh}; `received` is how many
+   * records the batch had. Offsets materialized since they were decoded are skipped here.
+   */
+  async ingestDecoded(topic: string, partition: number, decoded: DecodedRecord[], received: number, spec: TopicSpec = {}): Promise<IngestResult> {
+    const next = this.nextOffset(topic, partition) ?? 0;
+    const fresh = decoded.every((r) => r.offset >= next) ? decoded : decoded.filter((r) => r.offset >= next);
     const existing = this.state.tables.get(topic);
-    if (fresh.length === 0) return { appended: 0, skipped: records.length, table: existing?.table ?? '' };
+    if (fresh.length === 0) return { appended: 0, skipped: received, table: existing?.table ?? '' };
     fresh.sort((a, b) => a.offset - b.offset);
     const last = fresh[fresh.length - 1] as DecodedRecord;
 
@@ -154,17 +172,19 @@ export class Ingestor {
     await this.connection.run('BEGIN TRANSACTION');
     try {
       for (const sql of statements) await this.connection.run(sql);
+      const rows: PendingRow[] = [];
+      for (const record of fresh) {
+        const layer = record.lineage.layer ?? defaultLayer;
+        const output = record.lineage.output ?? (record.lineage.layer === null ? (spec.output ?? layer) : layer);
+        const key = countKey(table.table, layer, output);
+        const c = counts.get(key);
+        if (c === undefined) counts.set(key, { layer, output, rows: 1 });
+        else c.rows++;
+        rows.push({ context: { topic, partition, layer, output }, record });
+      }
       const appender = await this.connection.createAppender(table.table);
       try {
-        for (const record of fresh) {
-          const layer = record.lineage.layer ?? defaultLayer;
-          const output = record.lineage.output ?? (record.lineage.layer === null ? (spec.output ?? layer) : layer);
-          const key = countKey(table.table, layer, output);
-          const c = counts.get(key);
-          if (c === undefined) counts.set(key, { layer, output, rows: 1 });
-          else c.rows++;
-          appendRow(appender, { topic, partition, layer, output }, record, table.columns);
-        }
+        appendRows(appender, rows, table.columns);
         appender.flushSync();
       } finally {
         appender.closeSync();
@@ -190,7 +210,7 @@ export class Ingestor {
     if (partitions === undefined) this.state.offsets.set(topic, (partitions = new Map()));
     partitions.set(partition, last.offset + 1);
     for (const [key, c] of counts) this.state.counts.set(key, (this.state.counts.get(key) ?? 0) + c.rows);
-    return { appended: fresh.length, skipped: records.length - fresh.length, table: table.table };
+    return { appended: fresh.length, skipped: received - fresh.length, table: table.table };
   }
 }
 

@@ -140,3 +140,49 @@ test('a pattern picks up topics created after the materializer started', { timeo
     }
   });
 });
+
+test('a transactional topic is materialized read_committed: caught up past the markers, aborted records left out', { timeout: 60_000 }, async () => {
+  await withBroker(async (broker, kafka) => {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'txn.gold', numPartitions: 2 }], timeout: 5000 });
+    const producer = kafka.producer({ transactionalId: 'txn-test', idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const warehouse = await Warehouse.open({ path: ':memory:' });
+    let materializer: Materializer | undefined;
+    try {
+      const committed = await producer.transaction();
+      await committed.send({ topic: 'txn.gold', acks: -1, messages: [{ partition: 0, value: '{"n":1}' }, { partition: 0, value: '{"n":2}' }, { partition: 1, value: '{"n":3}' }] });
+      await committed.commit();
+      const aborted = await producer.transaction();
+      await aborted.send({ topic: 'txn.gold', acks: -1, messages: [{ partition: 0, value: '{"n":100}' }, { partition: 1, value: '{"n":200}' }] });
+      await aborted.abort();
+
+      // Every partition ends with a marker: the high watermark is one past it, and no data record
+      // sits at that offset, so only treating markers as consumed lets the materializer catch up.
+      materializer = await Materializer.start(warehouse, { bootstrap: broker.bootstrap, topics: ['txn.gold'], requestTimeoutMs: 5000 });
+      await materializer.waitUntilCaughtUp(20_000, 50);
+      assert.deepEqual((await warehouse.query('SELECT _partition, n FROM txn_gold ORDER BY _partition, _offset')).rows, [[0, 1], [0, 2], [1, 3]]);
+
+      // An open transaction holds the last stable offset back: caught up means up to it, and the
+      // records appear once the transaction commits.
+      const open = await producer.transaction();
+      await open.send({ topic: 'txn.gold', acks: -1, messages: [{ partition: 0, value: '{"n":4}' }] });
+      await materializer.waitUntilCaughtUp(20_000, 50);
+      assert.deepEqual((await warehouse.query('SELECT count(*) FROM txn_gold')).rows, [[3]]);
+      await open.commit();
+      const deadline = Date.now() + 20_000;
+      while (Number((await warehouse.query('SELECT count(*) FROM txn_gold')).rows[0]?.[0]) !== 4) {
+        assert.ok(Date.now() < deadline, 'the committed record arrived in time');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await materializer.waitUntilCaughtUp(20_000, 50);
+      assert.deepEqual((await warehouse.query('SELECT sum(n) FROM txn_gold')).rows, [[10]]);
+    } finally {
+      await materializer?.stop();
+      await warehouse.close();
+      await producer.disconnect();
+      await admin.disconnect();
+    }
+  });
+});

@@ -71,6 +71,19 @@ export class Materializer {
   private stopped = false;
   private batches = 0;
   private records = 0;
+  /**
+   * Per partition, the offset after the last record read, data or not: transaction markers and
+   * aborted records take offsets but never reach the warehouse, so its next offset alone can stay
+   * behind the end of a partition for ever.
+   */
+  private readonly consumed = new Map<string, number>();
+  /** Per partition, the offset after the last batch handed to the warehouse, committed or not. */
+  private readonly queuedTo = new Map<string, number>();
+  /**
+   * The batch being committed to DuckDB, and what follows its commit. One batch is in flight at a
+   * time while the next is fetched and decoded; that overlap is most of the materializer's speed.
+   */
+  private inFlight: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly warehouse: Warehouse,
@@ -137,6 +150,7 @@ export class Materializer {
   }
 
   private async subscribe(topics: string[]): Promise<void> {
+    await this.inFlight;
     await this.consumer?.disconnect();
     this.consumer = undefined;
     this.subscribed = topics;
@@ -151,11 +165,20 @@ export class Materializer {
       // few round trips to DuckDB's threads, whatever the batch size.
       maxBytesPerPartition: 8 * 1024 * 1024,
       maxBytes: 64 * 1024 * 1024,
+      // The runner writes its outputs in transactions: only committed records are materialized.
+      readUncommitted: false,
+    });
+    // A fetch holding only markers or aborted records never reaches eachBatch; kafkajs reports it
+    // through this event, and the markers count as consumed.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize === 0 && payload.firstOffset !== null) this.markConsumed(payload.topic, payload.partition, Number(payload.firstOffset), Number(payload.lastOffset));
     });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
+      // Offsets are committed by hand once DuckDB has committed, never ahead of the warehouse.
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.onBatch(payload),
@@ -171,22 +194,81 @@ export class Materializer {
     }
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isStale }: EachBatchPayload): Promise<void> {
+  /** Where reading a partition has got to: past the warehouse's last record, or past markers after it. */
+  private position(topic: string, partition: number): number {
+    return Math.max(this.warehouse.nextOffset(topic, partition) ?? 0, this.consumed.get(`${topic}\0${partition}`) ?? 0);
+  }
+
+  /**
+   * Whether a batch starting at `first` continues what was read before. Only a contiguous batch
+   * moves the position: one fetched from further on (before a seek took effect) must not skip
+   * what lies between. Batches still being committed count as read.
+   */
+  private continues(topic: string, partition: number, first: number): boolean {
+    return first <= Math.max(this.position(topic, partition), this.queuedTo.get(`${topic}\0${partition}`) ?? 0);
+  }
+
+  /** Records that offsets up to `last` were read, once the batches before them are committed. */
+  private markConsumed(topic: string, partition: number, first: number, last: number): void {
+    if (!this.continues(topic, partition, first)) return;
+    const key = `${topic}\0${partition}`;
+    this.queuedTo.set(key, Math.max(this.queuedTo.get(key) ?? 0, last + 1));
+    this.inFlight = this.inFlight.then(() => {
+      this.consumed.set(key, Math.max(this.position(topic, partition), last + 1));
+    });
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload): Promise<void> {
     if (isStale() || batch.messages.length === 0) return;
-    const result = await this.warehouse.ingest(batch.topic, batch.partition, batch.messages);
-    this.batches++;
-    this.records += result.appended;
+    const { topic, partition } = batch;
+    // Decoding (the JSON parsing) needs no database, so it runs while the batch before commits.
+    const prepared = this.warehouse.prepare(topic, partition, batch.messages);
+    await this.inFlight;
+    // A failed batch before this one seeks back to the warehouse's position; this batch came from
+    // beyond it and must not be appended over the gap.
+    if (isStale() || this.stopped) return;
+    const first = Number(batch.firstOffset());
+    const last = Number(batch.lastOffset());
+    const contiguous = this.continues(topic, partition, first);
+    const key = `${topic}\0${partition}`;
+    if (contiguous) this.queuedTo.set(key, Math.max(this.queuedTo.get(key) ?? 0, last + 1));
+    this.inFlight = this.warehouse.ingestPrepared(prepared).then(
+      async (result) => {
+        this.batches++;
+        this.records += result.appended;
+        if (contiguous) this.consumed.set(key, Math.max(this.position(topic, partition), last + 1));
+        await this.commitGroupOffset(topic, partition, last + 1);
+      },
+      (error: unknown) => {
+        this.options.log?.(`materializing ${topic}/${partition} failed, reading it again: ${error instanceof Error ? error.message : String(error)}`);
+        this.queuedTo.delete(key);
+        this.consumer?.seek({ topic, partition, offset: String(this.position(topic, partition)) });
+      },
+    );
+    // The fetch position moves on now; the group's committed offset only after DuckDB commits.
     resolveOffset(batch.lastOffset());
-    await commitOffsetsIfNecessary();
     await heartbeat();
   }
 
-  /** Whether every partition of every subscribed topic is materialized up to its high watermark. */
+  /** Commits the group's offset, a hint for lag tools: a failure (say, mid-rebalance) is only logged. */
+  private async commitGroupOffset(topic: string, partition: number, offset: number): Promise<void> {
+    try {
+      await this.consumer?.commitOffsets([{ topic, partition, offset: String(offset) }]);
+    } catch (error) {
+      this.options.log?.(`committing the group offset of ${topic}/${partition} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /**
+   * Whether every partition of every subscribed topic is materialized up to its last stable offset
+   * (the admin client lists offsets read_committed, so `high` is the LSO): records of a transaction
+   * still open are not visible yet, and markers at the end count as read.
+   */
   async caughtUp(): Promise<boolean> {
     if (this.subscribed.length === 0) return this.options.pattern !== undefined;
     for (const topic of this.subscribed) {
       for (const { partition, high } of await this.admin.fetchTopicOffsets(topic)) {
-        if ((this.warehouse.nextOffset(topic, partition) ?? 0) < Number(high)) return false;
+        if (this.position(topic, partition) < Number(high)) return false;
       }
     }
     return true;
@@ -209,6 +291,7 @@ export class Materializer {
     this.stopped = true;
     clearTimeout(this.refreshTimer);
     await this.refreshing;
+    await this.inFlight;
     await this.consumer?.disconnect().catch(() => undefined);
     this.consumer = undefined;
     await this.admin.disconnect().catch(() => undefined);

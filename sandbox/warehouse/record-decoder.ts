@@ -3,6 +3,7 @@
  * the parsed top-level fields when the value is a JSON object, and what the lineage headers say.
  * The value is parsed once here and nowhere else; JSON parsing is the hot path of materializing.
  */
+import { isAscii } from 'node:buffer';
 import type { RawHeaders, RecordLineage } from './lineage-headers';
 import { readLineageHeaders } from './lineage-headers';
 
@@ -30,7 +31,9 @@ export interface DecodedRecord {
 }
 
 export function decodeRecord(record: IncomingRecord): DecodedRecord {
-  const raw = record.value === null ? null : record.value.toString('utf8');
+  // ASCII decodes faster as latin1 (the same characters) and gives V8 a one-byte string, which
+  // JSON.parse also reads faster; anything else is UTF-8.
+  const raw = record.value === null ? null : isAscii(record.value) ? record.value.toString('latin1') : record.value.toString('utf8');
   let fields: Record<string, unknown> | null = null;
   let parseError: string | null = null;
   if (raw !== null) {

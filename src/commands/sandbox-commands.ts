@@ -1,20 +1,37 @@
-// Start and stop the sandbox broker from the command palette.
+// Start, stop and reset the sandbox broker.
+import { rm } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { SandboxProcess } from '../sandbox/sandbox-process';
-import { registerCommand } from './run-command';
+import type { Ctx } from '../ctx';
+import { primaryFolder, sandboxDataDir, sandboxPort } from '../settings';
+import type { CommandTable } from './run-command';
 
-export function registerSandboxCommands(sandbox: SandboxProcess): vscode.Disposable[] {
-  return [
-    registerCommand('medallion.sandbox.start', async () => {
-      if (!vscode.workspace.isTrusted) throw new Error('the sandbox does not start in an untrusted workspace');
-      const config = vscode.workspace.getConfiguration('medallion.sandbox');
-      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-      if (!folder) throw new Error('open a folder first: the sandbox keeps its data in the workspace');
-      const dataDir = vscode.Uri.joinPath(vscode.Uri.file(folder), config.get<string>('dataDir', '.medallion/kafka')).fsPath;
-      const state = await sandbox.start({ port: config.get<number>('port', 9092), dataDir });
-      if (state.kind === 'failed') throw new Error(state.reason);
-      if (state.kind === 'running') void vscode.window.showInformationMessage(`Medallion sandbox running at ${state.bootstrap}`);
-    }),
-    registerCommand('medallion.sandbox.stop', () => sandbox.stop()),
-  ];
+export function sandboxCommands(ctx: Ctx): CommandTable {
+  const start = async () => {
+    ctx.requireTrust('The sandbox');
+    const state = await ctx.sandbox.start({ port: sandboxPort(), dataDir: sandboxDataDir(primaryFolder()) });
+    if (state.kind === 'failed') throw new Error(state.reason);
+    if (state.kind === 'running') void vscode.window.showInformationMessage(`Medallion sandbox running at ${state.bootstrap}`);
+    void ctx.topics.refresh();
+  };
+  return {
+    'medallion.sandbox.start': start,
+    'medallion.sandbox.stop': async () => {
+      for (const run of ctx.runs.all()) ctx.runs.stop(run.file);
+      await ctx.sandbox.stop();
+      void ctx.topics.refresh();
+    },
+    'medallion.sandbox.reset': async () => {
+      ctx.requireTrust('Resetting the sandbox');
+      const dataDir = sandboxDataDir(primaryFolder());
+      const answer = await vscode.window.showWarningMessage(`Delete every topic of the sandbox (${dataDir})?`, { modal: true }, 'Delete Topics');
+      if (answer !== 'Delete Topics') return;
+      const wasRunning = ctx.sandbox.state.kind === 'running';
+      for (const run of ctx.runs.all()) ctx.runs.stop(run.file);
+      await ctx.sandbox.stop();
+      await rm(dataDir, { recursive: true, force: true });
+      ctx.output.appendLine(`sandbox reset: removed ${dataDir}`);
+      if (wasRunning) await start();
+      else void ctx.topics.refresh();
+    },
+  };
 }

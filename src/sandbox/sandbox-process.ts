@@ -60,14 +60,23 @@ export class SandboxProcess implements vscode.Disposable {
     });
   }
 
-  stop(): void {
+  /** Stops the broker; resolves once its process has exited, so its data folder can be removed. */
+  stop(): Promise<void> {
     const child = this.child;
     this.set({ kind: 'stopped' });
-    child?.kill('SIGTERM');
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => {
+        clearTimeout(killer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
   }
 
   dispose(): void {
-    this.stop();
+    void this.stop();
     this.changed.dispose();
   }
 

@@ -1,6 +1,7 @@
 // One line per command group; each group lives in its own file and knows nothing of the others.
 import type { Command } from 'commander';
 import { registerDemoCommands } from './demo';
+import { registerInspectCommands } from './inspect';
 import { registerSandboxCommands } from './sandbox';
 import { registerReplayCommands } from './replay';
 import { registerRunCommands } from './run';
@@ -16,6 +17,7 @@ const groups: Register[] = [
   registerWarehouseCommands,
   registerReplayCommands,
   registerRunCommands,
+  registerInspectCommands,
 ];
 
 export function registerCommands(program: Command): void {

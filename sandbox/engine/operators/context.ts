@@ -25,6 +25,8 @@ export class JobContext {
   readonly buffers = new Map<string, OutputRecord[]>();
   readonly topics = new Map<string, string>();
   readonly metrics: Metrics = { expectations: {}, late: {}, deadLetters: {}, duplicates: {} };
+  /** Side outputs that a downstream operator also reads as a stream, and who reads them. */
+  private readonly readers = new Map<string, ((record: OutputRecord) => void)[]>();
 
   constructor(
     readonly clock: Clock,
@@ -46,11 +48,23 @@ export class JobContext {
     return buffer;
   }
 
+  /** Lets `reader` see every record written to a side output, right after it is buffered. */
+  read(output: string, reader: (record: OutputRecord) => void): void {
+    if (!this.buffers.has(output)) throw new Error(`unknown output "${output}"`);
+    const list = this.readers.get(output);
+    if (list === undefined) this.readers.set(output, [reader]);
+    else list.push(reader);
+  }
+
   /** Appends a record to an output. `lin` is used as given: callers pass a copy when they keep mutating it. */
   write(output: string, kind: ChangeKind, id: string, key: unknown, value: unknown, eventTime: number, lin: Lineage | null): void {
     const buffer = this.buffers.get(output);
     if (buffer === undefined) throw new Error(`unknown output "${output}"`);
-    buffer.push({ output, topic: this.topics.get(output)!, kind, id, key, value, eventTime, lineage: this.maxPositions > 0 ? lin : null });
+    const record: OutputRecord = { output, topic: this.topics.get(output)!, kind, id, key, value, eventTime, lineage: this.maxPositions > 0 ? lin : null };
+    buffer.push(record);
+    const readers = this.readers.get(output);
+    // Synchronous, in write order: a side output read as a stream stays as deterministic as the rest.
+    if (readers !== undefined) for (const reader of readers) reader(record);
   }
 
   /** The lineage a record carries out of the engine, or null when lineage is off. */

@@ -4,9 +4,9 @@
 // re-runs deterministic, where processing-time expiry would not be.
 import type { ProcessNode } from '../plan';
 import { Rec } from '../record';
-import { MinHeap } from '../min-heap';
 import type { JobContext, Owner } from './context';
 import { Operator } from './operator';
+import { KeyedTtlState } from './keyed-ttl-state';
 
 interface Entry {
   state: unknown;
@@ -15,9 +15,7 @@ interface Entry {
 }
 
 export class ProcessOperator extends Operator {
-  private readonly states = new Map<unknown, Entry>();
-  private readonly expiry = new MinHeap<unknown>();
-  private seq = 0;
+  private readonly states: KeyedTtlState<Entry>;
   private readonly pending: unknown[] = [];
   private readonly collect = (out: unknown): void => {
     this.pending.push(out);
@@ -25,6 +23,7 @@ export class ProcessOperator extends Operator {
 
   constructor(ctx: JobContext, readonly def: ProcessNode, owner: Owner) {
     super(ctx, def, owner);
+    this.states = new KeyedTtlState(def.ttl);
   }
 
   push(rec: Rec): void {
@@ -45,7 +44,7 @@ export class ProcessOperator extends Operator {
     }
     const touched = entry === undefined ? rec.ts : Math.max(entry.touched, rec.ts);
     this.states.set(rec.key, { state: next, touched });
-    if (this.def.ttl !== null) this.expiry.push(touched + this.def.ttl, this.seq++, rec.key);
+    this.states.scheduleExpiry(rec.key, touched);
     // Emitted only after the function returned, so a throw half-way emits nothing.
     for (let i = 0; i < this.pending.length; i++) {
       this.emit(new Rec(rec.key, this.pending[i], rec.ts, rec.idBase, rec.seq, `${rec.suffix}~${i}`, rec.lin, false));
@@ -53,13 +52,7 @@ export class ProcessOperator extends Operator {
   }
 
   protected override onWatermark(wm: number): void {
-    const ttl = this.def.ttl;
-    if (ttl === null) return;
-    while (this.expiry.peekTime() <= wm) {
-      const { time, item: key } = this.expiry.pop()!;
-      const entry = this.states.get(key);
-      if (entry !== undefined && entry.touched + ttl === time) this.states.delete(key);
-    }
+    this.states.expire(wm);
   }
 
   size(): number {
@@ -67,19 +60,10 @@ export class ProcessOperator extends Operator {
   }
 
   override snapshot(): unknown {
-    return {
-      seq: this.seq,
-      states: [...this.states].map(([k, e]) => [k, e.state, e.touched]),
-      timers: this.expiry.sorted().map((e) => [e.time, e.seq, e.item]),
-    };
+    return this.states.save((e) => [e.state, e.touched]);
   }
 
   override restore(state: unknown): void {
-    const s = state as { seq: number; states: [unknown, unknown, number][]; timers: [number, number, unknown][] };
-    this.seq = s.seq;
-    this.states.clear();
-    for (const [k, st, touched] of s.states) this.states.set(k, { state: st, touched });
-    this.expiry.clear();
-    for (const [time, seq, item] of s.timers) this.expiry.push(time, seq, item);
+    this.states.load(state, ([st, touched]) => ({ state: st, touched: touched as number }));
   }
 }

@@ -5,11 +5,11 @@
 import type { Aggregator } from '../aggregators';
 import type { AggregateNode } from '../plan';
 import { Rec } from '../record';
-import { MinHeap } from '../min-heap';
 import { accumulate, loadPane, newPane, savePane, type Pane } from '../windows/pane';
 import { keyText } from '../windows/window-operator';
 import type { JobContext, Owner } from './context';
 import { Operator } from './operator';
+import { KeyedTtlState } from './keyed-ttl-state';
 
 interface Entry {
   readonly pane: Pane;
@@ -19,17 +19,16 @@ interface Entry {
 }
 
 export class RunningAggregateOperator extends Operator {
-  private readonly states = new Map<unknown, Entry>();
-  private readonly expiry = new MinHeap<unknown>();
+  private readonly states: KeyedTtlState<Entry>;
   private readonly aggs: Aggregator[];
   private readonly names: string[];
   private readonly xs: unknown[];
   private readonly scratch: unknown[];
   private readonly idPrefix: string;
-  private seq = 0;
 
   constructor(ctx: JobContext, readonly def: AggregateNode, owner: Owner, retracting: boolean) {
     super(ctx, def, owner);
+    this.states = new KeyedTtlState(def.ttl);
     this.aggs = def.aggs.map((a) => a.spec.create({ retracting }));
     this.names = def.aggs.map((a) => a.name);
     if (retracting) {
@@ -70,7 +69,7 @@ export class RunningAggregateOperator extends Operator {
       return;
     }
     if (rec.ts > entry.touched) entry.touched = rec.ts;
-    if (this.def.ttl !== null) this.expiry.push(entry.touched + this.def.ttl, this.seq++, rec.key);
+    this.states.scheduleExpiry(rec.key, entry.touched);
     if (pane.last !== undefined) {
       this.emit(new Rec(rec.key, pane.last, entry.lastTs, pane.lastIdBase, pane.changes++, '', this.lin(pane), true));
       pane.last = undefined;
@@ -89,13 +88,7 @@ export class RunningAggregateOperator extends Operator {
   }
 
   protected override onWatermark(wm: number): void {
-    const ttl = this.def.ttl;
-    if (ttl === null) return;
-    while (this.expiry.peekTime() <= wm) {
-      const { time, item: key } = this.expiry.pop()!;
-      const entry = this.states.get(key);
-      if (entry !== undefined && entry.touched + ttl === time) this.states.delete(key);
-    }
+    this.states.expire(wm);
   }
 
   size(): number {
@@ -103,19 +96,10 @@ export class RunningAggregateOperator extends Operator {
   }
 
   override snapshot(): unknown {
-    return {
-      seq: this.seq,
-      states: [...this.states].map(([k, e]) => [k, e.touched, e.lastTs, savePane(e.pane, this.aggs)]),
-      timers: this.expiry.sorted().map((e) => [e.time, e.seq, e.item]),
-    };
+    return this.states.save((e) => [e.touched, e.lastTs, savePane(e.pane, this.aggs)]);
   }
 
   override restore(state: unknown): void {
-    const s = state as { seq: number; states: [unknown, number, number, unknown][]; timers: [number, number, unknown][] };
-    this.seq = s.seq;
-    this.states.clear();
-    for (const [k, touched, lastTs, pane] of s.states) this.states.set(k, { pane: loadPane(pane, this.aggs), touched, lastTs });
-    this.expiry.clear();
-    for (const [time, seq, item] of s.timers) this.expiry.push(time, seq, item);
+    this.states.load(state, ([touched, lastTs, pane]) => ({ pane: loadPane(pane, this.aggs), touched: touched as number, lastTs: lastTs as number }));
   }
 }

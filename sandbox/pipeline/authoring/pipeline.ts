@@ -1,6 +1,7 @@
 // pipeline(): the entry point of a pipeline file. The builder names bronze sources and silver and gold
 // layers; the result is a plain plan the engine compiles, the runner runs and the test driver drives.
-import { callSite, toMillis, type PipelinePlan, type SourceMeta } from '../../engine';
+import { callSite, toMillis, type DeadLetterRecord, type LateRecord, type PipelinePlan, type QuarantineRecord, type SourceMeta } from '../../engine';
+import type { SideOutputKind } from '../../engine/plan';
 import { Graph } from './graph';
 import { Stream } from './stream';
 import type { BronzeOptions, Key, LayerOptions } from './types';
@@ -31,6 +32,21 @@ export interface PipelineBuilder {
   silver<T>(name: string, stream: Stream<T>, options?: LayerOptions): Stream<T>;
   /** A gold layer: business answers written to a topic. */
   gold<T>(name: string, stream: Stream<T>, options?: LayerOptions): Stream<T>;
+  /**
+   * A layer's side output read as a stream, for a layer that counts or repairs what it holds: `late`
+   * and `quarantine` of a silver or gold layer, `dead_letter` of a layer or a bronze source. The
+   * records keep their own event time; late ones are behind the watermark, so count them with a
+   * running `aggregate` rather than a window.
+   * @example p.gold('late_per_layer', p.sideOutput(revenue, 'late').keyBy(() => 'revenue').aggregate({ late: count() }))
+   */
+  sideOutput<K extends SideOutputKind>(of: Stream<unknown>, kind: K): Stream<SideOutputValue[K]>;
+}
+
+/** What each side output carries. */
+export interface SideOutputValue {
+  late: LateRecord;
+  quarantine: QuarantineRecord;
+  dead_letter: DeadLetterRecord;
 }
 
 /**
@@ -70,6 +86,15 @@ export function pipeline(name: string, build: (p: PipelineBuilder) => void): Pip
     },
     silver: layer('silver'),
     gold: layer('gold'),
+    sideOutput<K extends SideOutputKind>(of: Stream<unknown>, kind: K): Stream<SideOutputValue[K]> {
+      if (of.graph !== graph) throw new Error(`sideOutput(${kind}) reads a stream from another pipeline`);
+      const input = of.node;
+      if (!(input.kind === 'layer' || (input.kind === 'source' && kind === 'dead_letter'))) {
+        throw new Error(`sideOutput(${kind}) reads a layer returned by p.silver or p.gold${kind === 'dead_letter' ? ', or a bronze source' : ''}, not a ${input.kind} stream`);
+      }
+      const node = graph.add({ kind: 'sideOutput', input, output: kind, definedAt: callSite() });
+      return new Stream<SideOutputValue[K]>(node, graph);
+    },
   };
   build(builder);
   if (!graph.nodes.some((n) => n.kind === 'layer')) throw new Error(`pipeline "${name}" declares no silver or gold layer`);

@@ -1,14 +1,16 @@
 // `medallion replay`: reads source files and produces them into Kafka. Files of a folder are
 // merged by event time (each file keeps its own order), so customers, orders and payments arrive
-// interleaved as they happened. Batches are sent one at a time and the replay state is saved after
-// each acknowledgement: an interrupted replay resumed with `resume: true` continues right after
-// the last acknowledged record of each file.
+// interleaved as they happened. Several batches may be in flight at once (as many as the sink
+// allows); acknowledgements are applied in send order, and the replay state is saved after each:
+// an interrupted replay resumed with `resume: true` continues right after the last acknowledged
+// record of each file.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseEventTime } from '../event-time';
-import { detectFormat, readSource, SOURCE_EXTENSIONS, type SourceFormat } from '../read/open-source';
+import { detectFormat, readSource, readSourceChunks, SOURCE_EXTENSIONS, type SourceFormat } from '../read/open-source';
 import type { ReadStart, SourceRecord } from '../read/source-record';
 import { connectKafkaSink } from './kafka-sink';
+import { connectWireSink } from './wire/wire-sink';
 import { toOutgoing, type OutgoingRecord, type PlacementState } from './outgoing-record';
 import { Pacer, systemClock, type WallClock } from './pacer';
 import { Progress } from './progress';
@@ -80,9 +82,16 @@ export interface ReplayOptions extends StreamOverrides {
    * @example 1048576
    */
   batchBytes?: number;
-  /** Stops the replay after the batch in flight is acknowledged and the state saved. */
+  /**
+   * The Kafka client: 'wire' is the replayer's own lean idempotent producer over raw sockets,
+   * 'kafkajs' the kafkajs producer (slower; kept for comparison and as a fallback).
+   * @default 'wire'
+   * @example 'kafkajs'
+   */
+  client?: 'wire' | 'kafkajs';
+  /** Stops the replay after the batches in flight are acknowledged and the state saved. */
   signal?: AbortSignal;
-  /** Where records go; by default a kafkajs producer to `bootstrap`. */
+  /** Where records go; by default a producer to `bootstrap` made by `client`. */
   sink?: RecordSink;
   /** The clock pacing reads. @default the system clock */
   clock?: WallClock;
@@ -115,7 +124,12 @@ interface Source {
 
 interface Cursor {
   source: Source;
-  records: AsyncGenerator<SourceRecord>;
+  /** The file's records an array at a time, and the array being worked through. */
+  records: AsyncGenerator<SourceRecord[]>;
+  buffer: SourceRecord[];
+  next: number;
+  /** The file's entry in the replay state, looked up once rather than per record. */
+  progress: FileProgress;
   head: { record: SourceRecord; out: OutgoingRecord } | undefined;
   lastTime: number;
   placement: PlacementState;
@@ -130,7 +144,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const files = await listSources(options.source);
   if (files.length === 0) throw new Error(`no .ndjson, .jsonl, .json or .csv files in ${options.source}`);
   const state = ReplayState.load(options.stateFile ?? defaultStatePath(process.cwd()));
-  const sink = options.sink ?? (await connectKafkaSink({ bootstrap }));
+  const sink = options.sink ?? (options.client === 'kafkajs' ? await connectKafkaSink({ bootstrap }) : await connectWireSink({ bootstrap }));
+  const maxInFlight = Math.max(1, sink.maxInFlight ?? 1);
   const clock = options.clock ?? systemClock;
   const pacer = new Pacer(options.speed, clock);
   const fromTime = options.fromTime === undefined ? undefined : parseEventTime(options.fromTime);
@@ -168,7 +183,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
         if (current.done) continue;
         const start: ReadStart = current.position > 0 ? { afterPosition: current.position, ...(source.format === 'ndjson' ? { byteOffset: current.byteOffset } : {}) } : {};
         const skip = current.position > 0 ? { offset: 0, time: undefined } : { offset: options.fromOffset ?? 0, time: fromTime };
-        const cursor: Cursor = { source, records: skipStart(readSource(source.file, source.format, start), skip, source.config), head: undefined, lastTime: -Infinity, placement: { lastPartition: 0 }, bytesDone: current.byteOffset, produced: 0 };
+        const cursor: Cursor = { source, records: skipStart(readSourceChunks(source.file, source.format, start), skip, source.config), buffer: [], next: 0, progress: current, head: undefined, lastTime: -Infinity, placement: { lastPartition: 0 }, bytesDone: current.byteOffset, produced: 0 };
         cursors.push(cursor);
       }
       state.save();
@@ -178,22 +193,47 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
 
       let batch: OutgoingRecord[] = [];
       let bytes = 0;
-      const flush = async (): Promise<void> => {
-        if (batch.length === 0) return;
-        await sink.send(batch);
-        result.batches++;
-        result.records += batch.length;
-        for (const out of batch) {
-          const saved = state.get(out.source.file)!;
+      const progressOf = new Map(cursors.map((c) => [c.source.file, c.progress]));
+      const inFlight: { records: OutgoingRecord[]; acked: Promise<void> }[] = [];
+      // Applies the oldest send's acknowledgement. Sends are settled strictly in order, so the
+      // state never records a batch as done while an earlier one might still fail.
+      const settleOldest = async (): Promise<void> => {
+        const sent = inFlight[0]!;
+        try {
+          await sent.acked;
+        } catch (error) {
+          // The later sends are abandoned; wait for them so nothing runs on after the failure.
+          await Promise.allSettled(inFlight.map((s) => s.acked));
+          inFlight.length = 0;
+          throw error;
+        }
+        inFlight.shift();
+        result.records += sent.records.length;
+        for (const out of sent.records) {
+          const saved = progressOf.get(out.source.file)!;
           saved.position = out.source.position;
           saved.byteOffset = out.source.byteEnd;
           saved.records++;
           counts.set(out.source.file, (counts.get(out.source.file) ?? 0) + 1);
         }
         state.save();
-        batch = [];
-        bytes = 0;
         progress?.update(result.records, cursors.reduce((sum, c) => sum + c.bytesDone, 0), loop);
+      };
+      const drain = async (): Promise<void> => {
+        while (inFlight.length > 0) await settleOldest();
+      };
+      const flush = async (): Promise<void> => {
+        if (batch.length > 0) {
+          const records = batch;
+          batch = [];
+          bytes = 0;
+          const acked = sink.send(records);
+          // Awaited in order by settleOldest; until then a rejection must not count as unhandled.
+          acked.catch(() => undefined);
+          inFlight.push({ records, acked });
+          result.batches++;
+        }
+        while (inFlight.length >= maxInFlight) await settleOldest();
       };
 
       for (;;) {
@@ -203,6 +243,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
         const { out } = cursor.head!;
         if (pacer.delayFor(out.timestamp) > 0) {
           await flush();
+          await drain();
           const wait = pacer.delayFor(out.timestamp);
           if (wait > 0) await clock.sleep(wait, options.signal);
           if (options.signal?.aborted) break;
@@ -210,10 +251,12 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
         batch.push(out);
         bytes += out.value.length;
         cursor.bytesDone = out.source.byteEnd;
-        await advance(cursor, loop, onBad, result);
+        if (cursor.next < cursor.buffer.length) advanceInBuffer(cursor, loop, onBad, result);
+        else await advance(cursor, loop, onBad, result);
         if (batch.length >= batchRecords || bytes >= batchBytes) await flush();
       }
       await flush();
+      await drain();
       if (options.signal?.aborted) {
         // Stopping early leaves the readers open; close them so their files are released.
         await Promise.all(cursors.map((c) => c.records.return(undefined)));
@@ -272,35 +315,56 @@ async function firstValue(file: string, format: SourceFormat): Promise<unknown> 
 }
 
 /** Applies --from-offset (skip N records) and --from-time (start at the first record at or after T). */
-async function* skipStart(records: AsyncGenerator<SourceRecord>, skip: { offset: number; time: number | undefined }, config: StreamConfig): AsyncGenerator<SourceRecord> {
+async function* skipStart(chunks: AsyncGenerator<SourceRecord[]>, skip: { offset: number; time: number | undefined }, config: StreamConfig): AsyncGenerator<SourceRecord[]> {
   let skipped = 0;
   let started = skip.time === undefined;
   try {
-    for await (const record of records) {
-      if (skipped < skip.offset) {
-        skipped++;
+    for await (const records of chunks) {
+      if (started && skipped >= skip.offset) {
+        yield records;
         continue;
       }
-      if (!started) {
-        const fields = record.value as Record<string, unknown> | undefined;
-        const time = config.timestampField !== undefined && fields && typeof fields === 'object' ? parseEventTime(fields[config.timestampField]) : undefined;
-        if (time === undefined || time < skip.time!) continue;
-        started = true;
+      const kept: SourceRecord[] = [];
+      for (const record of records) {
+        if (skipped < skip.offset) {
+          skipped++;
+          continue;
+        }
+        if (!started) {
+          const fields = record.value as Record<string, unknown> | undefined;
+          const time = config.timestampField !== undefined && fields && typeof fields === 'object' ? parseEventTime(fields[config.timestampField]) : undefined;
+          if (time === undefined || time < skip.time!) continue;
+          started = true;
+        }
+        kept.push(record);
       }
-      yield record;
+      if (kept.length > 0) yield kept;
     }
   } finally {
-    await records.return(undefined);
+    await chunks.return(undefined);
   }
 }
 
+/**
+ * Moves the cursor to its file's next record. Only an exhausted array waits for the reader, so
+ * most calls finish without yielding to the event loop.
+ */
 async function advance(cursor: Cursor, loop: number, onBad: (record: SourceRecord) => void, result: ReplayResult): Promise<void> {
-  const next = await cursor.records.next();
-  if (next.done) {
-    cursor.head = undefined;
-    return;
+  while (cursor.next >= cursor.buffer.length) {
+    const next = await cursor.records.next();
+    if (next.done) {
+      cursor.head = undefined;
+      return;
+    }
+    cursor.buffer = next.value;
+    cursor.next = 0;
   }
-  const record = next.value;
+  advanceInBuffer(cursor, loop, onBad, result);
+}
+
+/** {@link advance} when the cursor's array still holds a record: no waiting at all. */
+function advanceInBuffer(cursor: Cursor, loop: number, onBad: (record: SourceRecord) => void, result: ReplayResult): void {
+  const record = cursor.buffer[cursor.next++]!;
   if (record.error !== undefined) {
     result.badRecords++;
     onBad(record);

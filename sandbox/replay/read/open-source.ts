@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { readCsv } from './csv-reader';
 import { readJsonArray } from './json-array-reader';
-import { readNdjson } from './ndjson-reader';
+import { readNdjsonChunks } from './ndjson-reader';
 import type { ReadStart, SourceRecord } from './source-record';
 
 /** The formats the replayer reads. */
@@ -32,7 +32,7 @@ export async function detectFormat(file: string): Promise<SourceFormat> {
 export async function* readSource(file: string, format: SourceFormat, start: ReadStart = {}): AsyncGenerator<SourceRecord> {
   switch (format) {
     case 'ndjson':
-      yield* readNdjson(file, start);
+      for await (const records of readNdjsonChunks(file, start)) yield* records;
       return;
     case 'json-array':
       yield* readJsonArray(file, start);
@@ -41,4 +41,24 @@ export async function* readSource(file: string, format: SourceFormat, start: Rea
       yield* readCsv(file, start);
       return;
   }
+}
+
+/** How many records of a CSV or JSON array file {@link readSourceChunks} groups into one array. */
+const GROUP = 1024;
+
+/** Reads any supported file as arrays of source records, in order; NDJSON a read buffer at a time. */
+export async function* readSourceChunks(file: string, format: SourceFormat, start: ReadStart = {}): AsyncGenerator<SourceRecord[]> {
+  if (format === 'ndjson') {
+    yield* readNdjsonChunks(file, start);
+    return;
+  }
+  let group: SourceRecord[] = [];
+  for await (const record of readSource(file, format, start)) {
+    group.push(record);
+    if (group.length >= GROUP) {
+      yield group;
+      group = [];
+    }
+  }
+  if (group.length > 0) yield group;
 }

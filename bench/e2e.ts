@@ -1,0 +1,262 @@
+/**
+ * `npm run bench -- e2e [--events N] [--latency-seconds S]`
+ *
+ * The whole loop on the sample pipeline, each part in the process it has in real use: the sandbox
+ * broker in its own process, the pipeline in a worker process (`startPipelineRun`), and the replayer
+ * and the DuckDB materializer in this one.
+ *
+ * 1. Throughput: N generated sample events (default 1,000,000, seed 42) are replayed into bronze as
+ *    fast as the replayer goes; the pipeline then runs until it has consumed them all (bounded, as
+ *    `--exit-when-caught-up`), while the materializer appends every layer and side output to DuckDB.
+ *    The figure is N over the time from the first record produced to the last gold row visible in
+ *    DuckDB, with each phase's own rate beside it.
+ * 2. Latency at half that rate: a fresh sandbox, the pipeline and the materializer running
+ *    continuously, and the replayer pacing a smaller sample set (event time compressed so that it
+ *    arrives at half the measured rate). Every 50 ms the bench reads the newest event time visible in
+ *    the silver `orders_clean` table; the wall time at which the replayer sent that event is known
+ *    from the pacing, so the difference is the produce-to-visible lag of the newest visible event.
+ *    p50 and p99 over the samples.
+ * 3. The ceiling, in the same run: `JSON.parse` plus `JSON.stringify` of every event, once.
+ * Also CPU seconds per million events over all three processes, and their peak RSS.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { parseEventTime } from '../sandbox/replay/event-time';
+import { generateSamples } from '../sandbox/replay/generate/generate';
+import { replay } from '../sandbox/replay/produce/replay';
+import { startPipelineRun, type PipelineRun } from '../sandbox/runner/index';
+import { Materializer, Warehouse } from '../sandbox/warehouse/index';
+import { startChildBroker, type ChildBroker } from '../test/support/child-broker';
+import { readProcStats } from '../test/support/proc-stats';
+import { makeTempDir } from '../test/support/temp-dir';
+
+const PIPELINE = path.join(__dirname, '..', 'samples', 'shop.pipeline.ts');
+/** Topics the warehouse leaves out: the runner's checkpoints and Kafka's own. */
+const MATERIALIZED = /^(?!__)(?!.*-changelog$)/;
+
+interface Args {
+  events: number;
+  latencySeconds: number;
+}
+
+function parseArgs(args: string[]): Args {
+  const out: Args = { events: 1_000_000, latencySeconds: 20 };
+  for (let i = 0; i < args.length; i++) {
+    const [name, value] = [args[i], Number(args[i + 1])];
+    i++;
+    if (name === '--events' && Number.isInteger(value) && value > 0) out.events = value;
+    else if (name === '--latency-seconds' && value > 0) out.latencySeconds = value;
+    else throw new Error(`unknown or incomplete option ${name}; known: --events N, --latency-seconds S`);
+  }
+  return out;
+}
+
+const perSecond = (n: number, ms: number): number => Math.round(n / (ms / 1000));
+
+/** CPU seconds of this process and of the given children, sampled at the end of each phase. */
+class CpuMeter {
+  private readonly start = process.cpuUsage();
+  private readonly children = new Map<number, number>();
+
+  /** Call while a child runs; its last reading counts. */
+  sample(pids: readonly (number | undefined)[]): void {
+    for (const pid of pids) {
+      if (pid === undefined) continue;
+      const stats = readProcStats(pid);
+      if (stats !== null) this.children.set(pid, stats.cpuSeconds);
+    }
+  }
+
+  totalSeconds(): number {
+    const own = process.cpuUsage(this.start);
+    return (own.user + own.system) / 1e6 + [...this.children.values()].reduce((a, b) => a + b, 0);
+  }
+}
+
+/** Peak RSS of this process and the children, sampled every 200 ms. */
+function peakRss(pids: () => (number | undefined)[]): { stop(): number } {
+  let peak = 0;
+  const sample = (): void => {
+    let sum = process.memoryUsage.rss();
+    for (const pid of pids()) if (pid !== undefined) sum += readProcStats(pid)?.rssBytes ?? 0;
+    peak = Math.max(peak, sum);
+  };
+  const timer = setInterval(sample, 200);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peak;
+    },
+  };
+}
+
+function ceiling(dir: string): { events: number; ms: number } {
+  let events = 0;
+  const started = performance.now();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ndjson'))) {
+    for (const line of readFileSync(path.join(dir, file), 'utf8').split('\n')) {
+      if (line.length === 0) continue;
+      try {
+        JSON.stringify(JSON.parse(line));
+      } catch {
+        // Poison lines are part of the input; parsing them is the work.
+      }
+      events++;
+    }
+  }
+  return { events, ms: performance.now() - started };
+}
+
+async function throughput(dataDir: string, workDir: string, events: number): Promise<Record<string, number>> {
+  const broker = await startChildBroker({ dataDir: path.join(workDir, 'kafka-1'), partitions: 4 });
+  const warehouse = await Warehouse.open({ path: path.join(workDir, 'throughput.duckdb') });
+  let run: PipelineRun | undefined;
+  const pids = () => [broker.pid, ...(run?.pids() ?? [])];
+  const cpu = new CpuMeter();
+  const rss = peakRss(pids);
+  const sampler = setInterval(() => cpu.sample(pids()), 250);
+  try {
+    const materializer = await Materializer.start(warehouse, { bootstrap: broker.bootstrap, pattern: MATERIALIZED, log: () => {} });
+    const started = performance.now();
+    const replayed = await replay({ source: dataDir, bootstrap: broker.bootstrap, stateFile: path.join(workDir, 'replay-1.json'), progress: false, onBadRecord: () => {} });
+    const replayMs = performance.now() - started;
+    console.log(`  replay: ${replayed.records.toLocaleString()} records in ${(replayMs / 1000).toFixed(1)} s (${perSecond(replayed.records, replayMs).toLocaleString()}/s)`);
+    const runStarted = performance.now();
+    run = await startPipelineRun({ pipelineFile: PIPELINE, bootstrap: broker.bootstrap, fromBeginning: true, exitWhenCaughtUp: true, workDir: path.join(workDir, 'run-1') });
+    await run.caughtUp();
+    const runMs = performance.now() - runStarted;
+    cpu.sample(pids());
+    await run.finished;
+    console.log(`  pipeline: caught up in ${(runMs / 1000).toFixed(1)} s (${perSecond(events, runMs).toLocaleString()} events/s)`);
+    await materializer.waitUntilCaughtUp(600_000);
+    const totalMs = performance.now() - started;
+    const goldRows = await warehouse.query(`SELECT count(*) FROM revenue_per_region_per_minute`);
+    console.log(`  warehouse: ${materializer.stats.records.toLocaleString()} rows materialized; visible ${((totalMs - replayMs - runMs) / 1000).toFixed(1)} s after the pipeline finished`);
+    cpu.sample(pids());
+    await materializer.stop();
+    return {
+      events, totalMs: Math.round(totalMs), eventsPerSecond: perSecond(events, totalMs),
+      replayPerSecond: perSecond(replayed.records, replayMs), pipelinePerSecond: perSecond(events, runMs),
+      rowsMaterialized: materializer.stats.records, revenueRows: Number(goldRows.rows[0]?.[0] ?? 0),
+      cpuSecondsPerMillion: Number((cpu.totalSeconds() / (events / 1e6)).toFixed(1)),
+      peakRssMb: Math.round(rss.stop() / 2 ** 20),
+    };
+  } finally {
+    clearInterval(sampler);
+    rss.stop();
+    await run?.stop().catch(() => {});
+    await warehouse.close();
+    await broker.stop();
+  }
+}
+
+/**
+ * The event-time span of a samples folder: the pacer's origin is the first event it sends, which is
+ * the earliest one (the replayer merges files by event time), and the last event is the latest.
+ */
+function eventSpanMs(dir: string): { first: number; last: number } {
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ndjson'))) {
+    for (const line of readFileSync(path.join(dir, file), 'utf8').split('\n')) {
+      let value: { ts?: unknown; updated_at?: unknown };
+      try {
+        value = JSON.parse(line) as typeof value;
+      } catch {
+        continue;
+      }
+      const at = parseEventTime(value.ts ?? value.updated_at);
+      if (at === undefined) continue;
+      first = Math.min(first, at);
+      last = Math.max(last, at);
+    }
+  }
+  if (!(last > first)) throw new Error(`${dir}: no event-time span`);
+  return { first, last };
+}
+
+async function createTopics(bootstrap: string, dir: string): Promise<void> {
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'MANIFEST.json'), 'utf8')) as { streams: { topic: string; partitions?: number }[] };
+  const admin = new Kafka({ clientId: 'bench-e2e', brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: manifest.streams.map((s) => ({ topic: s.topic, numPartitions: s.partitions ?? 4 })) });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function latency(workDir: string, rate: number, seconds: number): Promise<Record<string, number>> {
+  const events = Math.max(10_000, Math.round(rate * seconds));
+  const dir = path.join(workDir, 'latency-data');
+  await generateSamples({ events, seed: 7, out: dir });
+  const span = eventSpanMs(dir);
+  // The replayer sends an event at start + (eventTime - first) / speed.
+  const speed = (span.last - span.first) / 1000 / seconds;
+  const broker: ChildBroker = await startChildBroker({ dataDir: path.join(workDir, 'kafka-2'), partitions: 4 });
+  const warehouse = await Warehouse.open({ path: path.join(workDir, 'latency.duckdb') });
+  let run: PipelineRun | undefined;
+  const lags: number[] = [];
+  try {
+    // The pipeline starts before any event exists, as a deployed one would, so its bronze topics are
+    // created first: a runner lays out its tasks by the partitions it finds.
+    await createTopics(broker.bootstrap, dir);
+    const materializer = await Materializer.start(warehouse, { bootstrap: broker.bootstrap, pattern: MATERIALIZED, log: () => {} });
+    run = await startPipelineRun({ pipelineFile: PIPELINE, bootstrap: broker.bootstrap, fromBeginning: true, commitIntervalMs: 100, workDir: path.join(workDir, 'run-2') });
+    let replayStart = Number.NaN;
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        await new Promise((r) => setTimeout(r, 50));
+        if (!Number.isFinite(replayStart)) continue;
+        const result = await warehouse.query('SELECT epoch_ms(max(_timestamp)) FROM orders_clean').catch((e: unknown) => { if (process.env.DEBUG_E2E) console.log(String(e)); return null; });
+        const newest = Number(result?.rows[0]?.[0]);
+        if (!Number.isFinite(newest) || newest <= 0) continue;
+        const sentAt = replayStart + (newest - span.first) / speed;
+        lags.push(performance.now() - sentAt);
+      }
+    })();
+    replayStart = performance.now();
+    await replay({ source: dir, bootstrap: broker.bootstrap, speed, stateFile: path.join(workDir, 'replay-2.json'), progress: false, onBadRecord: () => {} });
+    await new Promise((r) => setTimeout(r, 2000));
+    polling = false;
+    await poll;
+    await materializer.stop();
+  } finally {
+    await run?.stop().catch(() => {});
+    await warehouse.close();
+    await broker.stop();
+  }
+  // Samples before the first orders row is visible say nothing about lag; the steady part does.
+  const sorted = lags.filter((l) => Number.isFinite(l)).sort((a, b) => a - b);
+  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN);
+  return { rate: Math.round(rate), events, samples: sorted.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: Math.round(sorted[sorted.length - 1] ?? Number.NaN) };
+}
+
+export async function run(args: string[]): Promise<Record<string, unknown>> {
+  const options = parseArgs(args);
+  const work = makeTempDir('medallion-bench-e2e-');
+  try {
+    const data = path.join(work.path, 'data');
+    const generated = performance.now();
+    await generateSamples({ events: options.events, seed: 42, out: data });
+    console.log(`generated ${options.events.toLocaleString()} sample events in ${((performance.now() - generated) / 1000).toFixed(1)} s`);
+
+    const ceil = ceiling(data);
+    const ceilingPerSecond = perSecond(ceil.events, ceil.ms);
+    console.log(`ceiling: JSON.parse + JSON.stringify of ${ceil.events.toLocaleString()} events: ${ceilingPerSecond.toLocaleString()} events/s`);
+
+    console.log('throughput, replay → pipeline → DuckDB:');
+    const t = await throughput(data, work.path, ceil.events);
+    console.log(`end to end: ${t.eventsPerSecond!.toLocaleString()} events/s (target ≥ 150,000), ${(t.eventsPerSecond! / ceilingPerSecond * 100).toFixed(1)}% of the ceiling; ${t.cpuSecondsPerMillion} CPU-s per million events; peak RSS ${t.peakRssMb} MB over all processes`);
+
+    console.log(`latency at half that rate (${Math.round(t.eventsPerSecond! / 2).toLocaleString()} events/s):`);
+    const l = await latency(work.path, t.eventsPerSecond! / 2, options.latencySeconds);
+    console.log(`produce → visible in silver: p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms (target p99 < 2,000 ms), max ${l.maxMs} ms over ${l.samples} samples`);
+    return { ceilingEventsPerSecond: ceilingPerSecond, throughput: t, latency: l, ratioToCeiling: Number((t.eventsPerSecond! / ceilingPerSecond).toFixed(3)) };
+  } finally {
+    work.remove();
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Relays raw JSON messages between a webview and the inspector's WebSocket, in both directions,
+ * without reading them: the inspector page and `medallion inspect` share the protocol, the extension
+ * host only carries it. Messages the webview sends before the socket opens wait in a bounded queue.
+ * This file imports no `vscode`, so it is tested in plain Node with a real WebSocket server. `ws` is
+ * loaded on first use, so activating the extension does not pay for it.
+ */
+import type WebSocket from 'ws';
+
+/** The part of a VS Code webview the relay needs. */
+export interface WebviewEndpoint {
+  postMessage(message: unknown): PromiseLike<boolean>;
+  onDidReceiveMessage(listener: (message: unknown) => void): { dispose(): void };
+}
+
+export interface RelayOptions {
+  /**
+   * Most webview messages kept while the socket is not open; older ones are dropped first.
+   * @default 1000
+   */
+  maxQueued?: number;
+  /** Told when the socket closes or fails, with the reason. */
+  onClose?: (reason: string) => void;
+}
+
+export class MessageRelay {
+  /** Subscribes to the webview at once, so no message is lost while `ws` loads and the socket opens. */
+  static async open(webview: WebviewEndpoint, url: string, options: RelayOptions = {}): Promise<MessageRelay> {
+    const early: unknown[] = [];
+    const buffering = webview.onDidReceiveMessage((m) => early.push(m));
+    const { default: WebSocketClass } = await import('ws');
+    buffering.dispose();
+    return new MessageRelay(webview, new WebSocketClass(url, { maxPayload: 64 * 1024 * 1024 }), options, early);
+  }
+
+  private readonly socket: WebSocket;
+  private readonly queue: string[] = [];
+  private readonly subscription: { dispose(): void };
+  private closed = false;
+  /** Webview messages dropped because the queue was full. */
+  dropped = 0;
+
+  private constructor(webview: WebviewEndpoint, socket: WebSocket, options: RelayOptions, early: unknown[]) {
+    const maxQueued = options.maxQueued ?? 1000;
+    this.socket = socket;
+    const fromWebview = (message: unknown) => {
+      const text = JSON.stringify(message);
+      if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
+      else if (!this.closed) {
+        this.queue.push(text);
+        if (this.queue.length > maxQueued) {
+          this.queue.shift();
+          this.dropped++;
+        }
+      }
+    };
+    for (const message of early) fromWebview(message);
+    this.subscription = webview.onDidReceiveMessage(fromWebview);
+    this.socket.on('open', () => {
+      for (const text of this.queue.splice(0)) this.socket.send(text);
+    });
+    this.socket.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      let message: unknown;
+      try {
+        message = JSON.parse(data.toString());
+      } catch {
+        return;
+      }
+      void webview.postMessage(message);
+    });
+    const finish = (reason: string) => {
+      if (this.closed) return;
+      this.closed = true;
+      this.queue.length = 0;
+      options.onClose?.(reason);
+    };
+    this.socket.on('close', (code) => finish(`the inspector closed the connection (code ${code})`));
+    this.socket.on('error', (error) => finish(error.message));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.closed = true;
+    this.socket.close();
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * The inspector end to end, in Debian's Chromium against the page `medallion inspect` serves on a
+ * warehouse built from the samples: run a query and read its rows from the grid, complete a column
+ * name, see an error where it is, sort and scroll a million rows, draw a chart, drill from a gold
+ * row to bronze, open the window debugger, export files, browse the layers and side outputs, and
+ * keep the editor's text across a reload. Screenshots go to test-artifacts/inspector/.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { Warehouse } from '../../sandbox/warehouse/index';
+import { makeTempDir, type TempDir } from '../support/temp-dir';
+import {
+  buildBundles, buildShopWarehouseFile, editorText, gridColumns, gridRows, launchChromium, openInspector, runAndWait, screenshot, startInspect, typeSql,
+  type InspectProcess,
+} from './inspector-harness';
+
+describe('the inspector in a real browser', { timeout: 240_000 }, () => {
+  let temp: TempDir;
+  let file: string;
+  let inspect: InspectProcess;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  /** A second, read-only view of the same file: the test's own source of truth. */
+  let truth: Warehouse;
+
+  before(async () => {
+    temp = makeTempDir('medallion-inspector-');
+    file = path.join(temp.path, 'shop.duckdb');
+    await Promise.all([buildBundles(), buildShopWarehouseFile(file)]);
+    inspect = await startInspect(file);
+    truth = await Warehouse.open({ path: file, readOnly: true });
+    browser = await launchChromium();
+    ({ page, problems } = await openInspector(browser, inspect.url));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await inspect?.stop();
+    await truth?.close();
+    temp?.remove();
+  });
+
+  it('shows the live layer counts and loads under its policy without violations', async () => {
+    const counts = await page.textContent('[data-testid="counts"]');
+    const bronze = await truth.query("SELECT sum(row_count) FROM _medallion_counts WHERE layer = 'bronze' AND output = 'bronze'");
+    assert.match(counts ?? '', new RegExp(`bronze ${Number(bronze.rows[0]?.[0]).toLocaleString('en-US')}`));
+    assert.match(counts ?? '', /silver [1-9]/);
+    assert.match(counts ?? '', /gold [1-9]/);
+    const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    assert.match(csp ?? '', /script-src 'nonce-[^']+'(;|$)/);
+    assert.doesNotMatch(csp ?? '', /unsafe-eval|https?:\/\/(?!127\.0\.0\.1)/);
+    await screenshot(page, '01-loaded');
+  });
+
+  it('runs a query and shows its rows in the grid', async () => {
+    const sql = 'SELECT key, windowStart, revenueCents, orders FROM revenue_per_region_per_minute ORDER BY windowStart, key LIMIT 12';
+    await typeSql(page, sql);
+    await runAndWait(page);
+    const expected = await truth.query(sql);
+    assert.deepEqual(await gridColumns(page), ['key', 'windowStart', 'revenueCents', 'orders']);
+    const rows = await gridRows(page);
+    assert.deepEqual(rows, expected.rows.map((r) => r.map((v) => String(v))));
+    assert.match((await page.textContent('.result-info')) ?? '', /^12 rows/);
+    await screenshot(page, '02-query');
+  });
+
+  it('completes a column name of the table the query names', async () => {
+    await typeSql(page, 'SELECT r.windowS FROM revenue_per_region_per_minute r');
+    // Put the cursor after "r.windowS" and ask for completion.
+    await page.keyboard.press('Control+Home');
+    for (let i = 0; i < 'SELECT r.windowS'.length; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Control+Space');
+    await page.waitForSelector('.suggest-widget.visible .monaco-list-row', { timeout: 10_000 });
+    const offered = await page.$$eval('.suggest-widget.visible .monaco-list-row .label-name', (labels) => labels.map((l) => l.textContent));
+    assert.ok(offered.includes('windowStart'), `windowStart offered among ${offered.join(', ')}`);
+    await screenshot(page, '03-completion');
+    await page.keyboard.press('Enter');
+    const text = await editorText(page);
+    assert.match(text, /SELECT r\.windowStart FROM/);
+  });
+
+  it('underlines an error where DuckDB says it is', async () => {
+    await typeSql(page, 'SELECT key,\n  no_such_column\nFROM revenue_per_region_per_minute');
+    await page.click('.run-button');
+    await page.waitForSelector('.status.error', { timeout: 10_000 });
+    assert.match((await page.textContent('.status.error')) ?? '', /no_such_column/);
+    await page.waitForSelector('.editor-host .squiggly-error', { timeout: 10_000 });
+    // The marker sits on line 2, where the bad column is, under the column's name.
+    const middle = (box: { y: number; height: number } | null) => (box === null ? -1 : box.y + box.height / 2);
+    const markerTop = middle(await page.locator('.editor-host .squiggly-error').first().boundingBox());
+    const lineTop = middle(await page.locator('.editor-host .view-line', { hasText: 'no_such_column' }).boundingBox());
+    assert.ok(Math.abs(markerTop - lineTop) < 4, `marker at ${markerTop}, line 2 at ${lineTop}`);
+    await screenshot(page, '04-error');
+  });
+
+  it('pages through a million rows with few row elements, and sorts in DuckDB', async () => {
+    await typeSql(page, 'SELECT range AS n, range % 7 AS m FROM range(1000000)');
+    await runAndWait(page);
+    assert.match((await page.textContent('.result-info')) ?? '', /^1,000,000 rows/);
+    const rowElements = await page.$$eval('.grid-row', (rows) => rows.length);
+    assert.ok(rowElements < 120, `${rowElements} row elements for a million rows`);
+    await page.$eval('.grid-body', (b) => (b.scrollTop = b.scrollHeight));
+    await page.waitForSelector('.grid-row:not([hidden]) .grid-cell:first-child:text-is("999999")', { timeout: 10_000 });
+    await page.click('.grid-header .grid-col:first-child .col-name');
+    await page.waitForSelector('.grid-header [aria-sort="ascending"]');
+    await page.click('.grid-header .grid-col:first-child .col-name');
+    await page.waitForSelector('.grid-header [aria-sort="descending"]');
+    await page.waitForSelector('.grid-row[data-index="0"] .grid-cell:first-child:text-is("999999")', { timeout: 10_000 });
+    await page.fill('.grid-filters .grid-col:nth-child(2) input', '3');
+    await page.press('.grid-filters .grid-col:nth-child(2) input', 'Enter');
+    await page.waitForSelector('.result-info:text-matches("^142,857 rows")', { timeout: 10_000 });
+    await screenshot(page, '05-million-rows');
+  });
+
+  it('draws a chart of a gold result, one line per key', async () => {
+    await typeSql(page, 'SELECT windowStart, key, revenueCents FROM revenue_per_region_per_minute ORDER BY windowStart');
+    await runAndWait(page);
+    await page.click('.results-bar .tab:has-text("Chart")');
+    await page.waitForSelector('[data-testid="chart"] .uplot canvas', { timeout: 10_000 });
+    const keys = await truth.query('SELECT DISTINCT key FROM revenue_per_region_per_minute ORDER BY key');
+    const legend = await page.$$eval('[data-testid="chart"] .u-legend .u-series .u-label', (labels) => labels.map((l) => l.textContent ?? ''));
+    for (const [key] of keys.rows) assert.ok(legend.some((l) => l.startsWith(`${String(key)} ·`)), `a line for ${String(key)} in ${legend.join(', ')}`);
+    // Something was drawn: the canvas is not one flat color.
+    // Counted in the page; the canvas is typed by hand since this file is checked without the DOM library.
+    type Canvas = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const colors = await page.$eval('[data-testid="chart"] .uplot canvas', (c) => {
+      const canvas = c as unknown as Canvas;
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < data.length; i += 4 * 97) seen.add(((data[i] as number) << 16) | ((data[i + 1] as number) << 8) | (data[i + 2] as number));
+      return seen.size;
+    });
+    assert.ok(colors > 3, `${colors} colors on the chart canvas`);
+    await screenshot(page, '06-chart');
+    await page.selectOption('.chart-controls select[aria-label="chart"]', 'bars');
+    await page.waitForSelector('[data-testid="chart"] .uplot canvas');
+    await screenshot(page, '06b-chart-bars');
+    await page.click('.results-bar .tab:has-text("Grid")');
+  });
+
+  it('drills from a gold row to the silver rows and bronze events behind it, with offsets', async () => {
+    await typeSql(page, 'SELECT * FROM revenue_per_region_per_minute ORDER BY _offset');
+    await runAndWait(page);
+    await page.click('.grid-row[data-index="0"] .grid-cell:nth-child(2)');
+    await page.click('button[aria-label^="Trace this gold row"]');
+    await page.waitForSelector('[data-testid="lineage"]', { timeout: 10_000 });
+    const first = await truth.query('SELECT _partition, _offset FROM revenue_per_region_per_minute ORDER BY _offset LIMIT 1');
+    const [partition, offset] = first.rows[0] as [number, number];
+    const trace = await truth.traceGold('revenue_per_region_per_minute', { partition, offset });
+    assert.ok(trace.silver.rows.length > 0 && trace.bronze.rows.length > 0, 'the sample gold row has silver and bronze behind it');
+    const sections = await page.$$eval('[data-testid="lineage"] .drill-section', (s) => s.map((x) => x.querySelector('h3')?.textContent ?? ''));
+    assert.deepEqual(sections.map((s) => s.trim()), [`Gold row (1)`, `Silver rows (${trace.silver.rows.length})`, `Bronze events (${trace.bronze.rows.length})`]);
+    const bronzeShown = await page.$$eval('[data-testid="lineage"] .drill-section:nth-of-type(3) tbody tr', (rows) => rows.map((r) => [...r.children].slice(0, 3).map((c) => c.textContent)));
+    const at = (name: string) => trace.bronze.columns.findIndex((c) => c.name === name);
+    assert.deepEqual(bronzeShown, trace.bronze.rows.map((r) => [String(r[at('_topic')]), String(r[at('_partition')]), String(r[at('_offset')])]));
+    await screenshot(page, '07-lineage');
+  });
+
+  it('opens the window debugger: the events in the window, the late ones and the watermark', async () => {
+    // A session window of the funnel that records came too late for.
+    const late = await truth.query(`SELECT g._offset FROM conversion_funnel g JOIN conversion_funnel_late l
+      ON g._key = l._key AND l.eventTime >= g.windowStart AND l.eventTime < g.windowEnd ORDER BY g._offset LIMIT 1`);
+    assert.equal(late.rows.length, 1, 'the samples hold a funnel session with a late record');
+    await typeSql(page, `SELECT * FROM conversion_funnel WHERE _offset = ${String(late.rows[0]?.[0])}`);
+    await runAndWait(page);
+    await page.click('.grid-row[data-index="0"] .grid-cell:nth-child(2)');
+    await page.click('button[aria-label^="Open the window debugger"]');
+    await page.waitForSelector('[data-testid="window-debugger"]', { timeout: 10_000 });
+    const text = (await page.textContent('[data-testid="window-debugger"]')) ?? '';
+    assert.match(text, /Window \[.*\) of conversion_funnel for key S-/);
+    assert.ok((await page.$$('[data-testid="window-debugger"] .timeline .tl-event')).length > 0, 'events drawn on the timeline');
+    assert.ok((await page.$$('[data-testid="window-debugger"] .timeline .tl-late')).length > 0, 'late records drawn');
+    assert.ok((await page.$$('[data-testid="window-debugger"] .timeline .tl-watermark')).length > 0, 'watermark reports drawn');
+    assert.match(text, /Late records \([1-9]\d*\) from conversion_funnel_late/);
+    assert.match(text, /session \[\d+, \d+\) would close at watermark/);
+    assert.match(text, /Watermark as it advanced \(\d+ reports from t_medallion_watermarks\)/);
+    await screenshot(page, '08-window-debugger');
+  });
+
+  it('exports the whole result as CSV, JSON and Parquet', async () => {
+    await typeSql(page, 'SELECT key, windowStart, revenueCents FROM revenue_per_region_per_minute ORDER BY windowStart, key');
+    await runAndWait(page);
+    const expected = await truth.query('SELECT key, windowStart, revenueCents FROM revenue_per_region_per_minute ORDER BY windowStart, key', { rowLimit: 100_000 });
+    const save = async (button: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click(`button[aria-label="Export the whole result as ${button}"]`)]);
+      return readFileSync(await download.path());
+    };
+    const csv = (await save('CSV')).toString('utf8').trim().split('\n');
+    assert.equal(csv[0], 'key,windowStart,revenueCents');
+    assert.deepEqual(csv.slice(1), expected.rows.map((r) => r.map(String).join(',')));
+    const json = JSON.parse((await save('JSON')).toString('utf8')) as { key: string }[];
+    assert.equal(json.length, expected.rows.length);
+    assert.equal(json[0]?.key, expected.rows[0]?.[0]);
+    const parquet = await save('Parquet');
+    assert.equal(parquet.subarray(0, 4).toString('latin1'), 'PAR1');
+    await screenshot(page, '09-exported');
+  });
+
+  it('shows bronze, silver and gold side by side, and the side outputs with their reasons', async () => {
+    await page.click('[data-tab="layers"]');
+    await page.selectOption('.layer-pane.bronze select', 'orders');
+    await page.selectOption('.layer-pane.silver select', 'orders_clean');
+    await page.selectOption('.layer-pane.gold select', 'revenue_per_region_per_minute');
+    await page.fill('input[aria-label="from"]', '2026-03-02T09:00:00Z');
+    await page.fill('input[aria-label="to"]', '2026-03-02T09:10:00Z');
+    await page.click('.layers-view button:has-text("Show")');
+    await page.waitForSelector('.layer-pane.gold tbody tr', { timeout: 10_000 });
+    for (const layer of ['bronze', 'silver', 'gold']) assert.ok((await page.$$(`.layer-pane.${layer} tbody tr`)).length > 0, `${layer} pane has rows`);
+    // Selecting a gold row moves the other panes to their record nearest in time.
+    await page.click('.layer-pane.gold tbody tr:nth-child(4)');
+    const goldTime = await page.textContent('.layer-pane.gold tr.cursor td:first-child');
+    const nearest = await truth.query(`SELECT epoch_ms(_timestamp) FROM orders WHERE _timestamp >= '2026-03-02 09:00:00' AND _timestamp < '2026-03-02 09:10:00'
+      ORDER BY abs(epoch_ms(_timestamp) - epoch_ms(TIMESTAMP '${(goldTime ?? '').replace('T', ' ').replace('Z', '')}')), _timestamp LIMIT 1`);
+    const bronzeTime = await page.textContent('.layer-pane.bronze tr.cursor td:first-child');
+    assert.equal(Date.parse(bronzeTime ?? ''), Number(nearest.rows[0]?.[0]));
+    await screenshot(page, '10-layers');
+    await page.click('[data-tab="side"]');
+    await page.click('.side-list button:has-text("orders_clean_quarantine")');
+    await page.waitForSelector('.side-body tbody tr', { timeout: 10_000 });
+    const headers = await page.$$eval('.side-body thead th', (th) => th.map((t) => t.textContent));
+    assert.deepEqual(headers.slice(0, 2), ['reason', 'rule']);
+    await screenshot(page, '11-quarantine');
+    await page.click('[data-tab="query"]');
+  });
+
+  it('keeps the SQL across a reload and had no policy violations', async () => {
+    await typeSql(page, 'SELECT 42 AS kept');
+    await page.reload();
+    await page.waitForSelector('body[data-schema-tables]');
+    const text = await editorText(page);
+    assert.match(text, /SELECT 42 AS kept/);
+    assert.deepEqual(problems.filter((p) => /Content Security Policy|pageerror/.test(p)), []);
+  });
+});
