@@ -241,17 +241,24 @@ export class Worker {
 
   /** The processing loop: feeds every task, commits the ones that are due, until stopped. */
   async loop(): Promise<void> {
-    const started = Date.now();
-    let total = 0;
     const rate = this.config.maxRecordsPerSecond;
+    // A token bucket holding at most a tenth of a second's worth: time spent waiting (for the group,
+    // for records) must not turn into a burst past the rate.
+    let tokens = 0;
+    let refilled = Date.now();
     while (!this.stopping) {
       let fed = 0;
       for (const task of [...this.tasks.values()]) {
         if (this.stopping) break;
-        const budget = rate > 0 ? Math.max(0, Math.min(STEP_BUDGET, Math.floor(((Date.now() - started) * rate) / 1000) - total)) : STEP_BUDGET;
+        if (rate > 0) {
+          const now = Date.now();
+          tokens = Math.min(Math.max(1, rate / 10), tokens + ((now - refilled) * rate) / 1000);
+          refilled = now;
+        }
+        const budget = rate > 0 ? Math.min(STEP_BUDGET, Math.floor(tokens)) : STEP_BUDGET;
         try {
           const step = task.finished ? { fed: 0, caughtUp: true } : budget === 0 ? { fed: 0, caughtUp: false } : task.step(budget);
-          total += step.fed;
+          if (rate > 0) tokens -= step.fed;
           fed += step.fed;
           this.resumeLanes(task);
           if (step.caughtUp && this.config.exitWhenCaughtUp) task.finish();
