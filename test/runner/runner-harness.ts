@@ -7,7 +7,8 @@ import type { Kafka } from 'kafkajs';
 import path from 'node:path';
 import { createTestDriver, type Pipeline } from '../../sandbox/pipeline';
 import { bundlePipeline } from '../../sandbox/runner';
-import type { SourceNode } from '../../sandbox/engine';
+import { rowIdOf, type SourceNode } from '../../sandbox/engine';
+import { planFacts } from '../../sandbox/runner/plan-facts';
 import { withTimeout } from '../support/timeouts';
 
 export interface ReadRecord {
@@ -80,6 +81,7 @@ export type OutputLine = string;
  */
 export function referenceOutputs(pipeline: Pipeline, bronze: readonly ReadRecord[], tasks: readonly Record<string, number[]>[]): OutputLine[] {
   const lines: OutputLine[] = [];
+  const updatingLayers = planFacts(pipeline.plan).updating;
   for (const owned of tasks) {
     const driver = createTestDriver(pipeline, { lineage: false });
     const sources = pipeline.plan.nodes.filter((n): n is SourceNode => n.kind === 'source');
@@ -122,7 +124,9 @@ export function referenceOutputs(pipeline: Pipeline, bronze: readonly ReadRecord
     }
     driver.finish();
     for (const output of driver.job.outputs) {
-      for (const record of driver.job.drainOutput(output.name)) lines.push(line(output.topic, record.id, record.kind, JSON.stringify(record.value)));
+      // LINEAGE.md: an update-mode output names the row (the id without its change number) and the change.
+      const updating = output.kind === 'layer' && updatingLayers.has(output.layer);
+      for (const record of driver.job.drainOutput(output.name)) lines.push(line(output.topic, updating ? rowIdOf(record.id) : record.id, record.kind, JSON.stringify(record.value)));
     }
   }
   return lines.sort();
