@@ -8,6 +8,7 @@ import type { OutputInfo, PipelinePlan } from '../engine';
 import { kafkaClient } from './kafka-client';
 import { layersFrom, planFacts, type PlanFacts } from './plan-facts';
 import type { WorkerConfig } from './run-options';
+import { bufferedIn } from './input-merge';
 import { Task, WATERMARKS_TOPIC, type TaskEnvironment } from './task';
 import { taskAssigner, tasksIn } from './task-assigner';
 import { changelogTopicOf, makeTaskLayout, taskOfPartition, type TaskLayout } from './task-layout';
@@ -233,7 +234,7 @@ export class Worker {
       Number(batch.highWatermark),
     );
     const lane = task.merge.lane(batch.topic, batch.partition);
-    if (lane && lane.queue.length > LANE_PAUSE_AT) {
+    if (lane && bufferedIn(lane) > LANE_PAUSE_AT) {
       this.pausedLanes.add(`${lane.topic}\u0000${lane.partition}`);
       this.consumer.pause([{ topic: lane.topic, partitions: [lane.partition] }]);
     }
@@ -294,7 +295,7 @@ export class Worker {
   private resumeLanes(task: Task): void {
     for (const lane of task.merge.lanes) {
       const key = `${lane.topic}\u0000${lane.partition}`;
-      if (lane.queue.length < LANE_RESUME_AT && this.pausedLanes.delete(key)) this.consumer.resume([{ topic: lane.topic, partitions: [lane.partition] }]);
+      if (bufferedIn(lane) < LANE_RESUME_AT && this.pausedLanes.delete(key)) this.consumer.resume([{ topic: lane.topic, partitions: [lane.partition] }]);
     }
   }
 
