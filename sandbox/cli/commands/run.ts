@@ -65,7 +65,7 @@ export function registerRunCommands(program: Command): void {
       else if (flags.tls) options.tls = true;
 
       const run = await startPipelineRun(options);
-      const print = flags.json ? (e: RunEvent) => console.log(JSON.stringify(e)) : printHuman;
+      const print = flags.json ? printJson : printHuman;
       run.events.on('event', (e) => {
         print(e);
         if (e.type === 'failed') process.exitCode = 1;
@@ -114,7 +114,9 @@ function registerRerunCommand(program: Command): void {
         },
       });
       if (flags.json) {
-        console.log(JSON.stringify(report));
+        // One flat line per output for line readers such as the extension, then the whole report.
+        for (const o of report.outputs) console.log(JSON.stringify({ type: 'diff', layer: o.output, topic: o.topic, previousTopic: o.previousTopic, added: o.added, removed: o.removed, changed: o.changed, unchanged: o.unchanged }));
+        console.log(JSON.stringify({ type: 'rerun', ...report }));
         return;
       }
       console.log(`run ${report.run}: rows by record id against the previous run`);
@@ -123,6 +125,22 @@ function registerRerunCommand(program: Command): void {
         console.log(`  ${o.topic.padEnd(44)} +${o.added} -${o.removed} ~${o.changed} =${o.unchanged}${o.previousTopic ? `  (vs ${o.previousTopic})` : '  (no previous run)'}`);
       }
     });
+}
+
+/**
+ * `--json`: every run event as it is, plus flat lines that line readers (the extension) understand
+ * without knowing the event types: one `metrics` line per layer, and an `error` line with `at`
+ * (file:line:column in the user's code) for every error that has a location.
+ */
+function printJson(e: RunEvent): void {
+  console.log(JSON.stringify(e));
+  if (e.type === 'metrics') {
+    for (const [layer, c] of Object.entries(e.metrics.layers)) console.log(JSON.stringify({ type: 'metrics', layer, ...c }));
+  } else if (e.type === 'worker-message' && e.message.type === 'error' && e.message.location) {
+    console.log(JSON.stringify({ type: 'error', message: e.message.message, at: e.message.location }));
+  } else if (e.type === 'worker-exited' && !e.expected && e.location) {
+    console.log(JSON.stringify({ type: 'error', message: e.reason ?? 'the worker died', at: e.location }));
+  }
 }
 
 function printHuman(e: RunEvent): void {
