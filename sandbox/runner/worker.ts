@@ -9,6 +9,7 @@ import { kafkaClient } from './kafka-client';
 import { layersFrom, planFacts, type PlanFacts } from './plan-facts';
 import type { WorkerConfig } from './run-options';
 import { bufferedIn } from './input-merge';
+import { requirePipelineBundle } from './load-pipeline';
 import { Task, WATERMARKS_TOPIC, type TaskEnvironment } from './task';
 import { taskAssigner, tasksIn } from './task-assigner';
 import { changelogTopicOf, makeTaskLayout, taskOfPartition, type TaskLayout } from './task-layout';
@@ -27,8 +28,7 @@ export function send(message: WorkerMessage): void {
 
 /** Loads the bundled pipeline file: its default export is a Pipeline, which carries the plan. */
 export function loadPlan(bundleFile: string): PipelinePlan {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const module = require(bundleFile) as { default?: unknown };
+  const module = requirePipelineBundle(bundleFile) as { default?: unknown };
   let value = module.default;
   if (value && typeof value === 'object' && !('plan' in value) && 'default' in value) value = (value as { default: unknown }).default;
   if (!value || typeof value !== 'object' || !('plan' in value)) {

@@ -7,6 +7,7 @@ import type { Kafka } from 'kafkajs';
 import path from 'node:path';
 import { createTestDriver, type Pipeline } from '../../sandbox/pipeline';
 import { bundlePipeline } from '../../sandbox/runner';
+import { requirePipelineBundle } from '../../sandbox/runner/load-pipeline';
 import { rowIdOf, type SourceNode } from '../../sandbox/engine';
 import { planFacts } from '../../sandbox/runner/plan-facts';
 import { withTimeout } from '../support/timeouts';
@@ -67,9 +68,7 @@ export async function readToEnd(kafka: Kafka, topics: string[], timeoutMs = 20_0
 /** Loads a pipeline file the way the runner does (esbuild, `medallion-studio/pipeline` aliased). */
 export async function loadPipeline(file: string, workDir: string): Promise<Pipeline> {
   const bundle = await bundlePipeline(file, workDir);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const module = require(bundle) as { default: Pipeline };
-  return module.default;
+  return (requirePipelineBundle(bundle) as { default: Pipeline }).default;
 }
 
 /** One output record as the comparison sees it: the topic, the id, the change kind and the value's JSON. */
