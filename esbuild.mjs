@@ -68,6 +68,16 @@ const builds = [
     external: nodeExternals,
   },
   {
+    // The pipeline runner's worker process (sandbox/runner/supervisor.ts starts it next to cli.js).
+    ...common,
+    entryPoints: { 'runner-worker': 'sandbox/runner/worker-main.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outdir: 'dist',
+    external: nodeExternals,
+  },
+  {
     // The inspector page: one script and one stylesheet (Monaco's and uPlot's CSS are imported by
     // the code), with fonts as files beside them, all served from the page's own origin.
     ...common,
