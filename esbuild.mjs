@@ -59,8 +59,7 @@ const builds = [
   },
   {
     ...common,
-    // The runner's worker process is its own bundle beside the CLI, so a packaged CLI needs no tsx.
-    entryPoints: { cli: 'sandbox/cli/main.ts', 'runner-worker': 'sandbox/runner/worker-main.ts' },
+    entryPoints: { cli: 'sandbox/cli/main.ts' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',
