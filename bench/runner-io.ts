@@ -167,7 +167,7 @@ async function withWire(bootstrap: string, args: Args, run: number): Promise<Fig
     outputs.length = 0;
     for (const input of pending) outputsOf(input, outputs);
     pending = [];
-    producer.begin();
+    producer.begin({ offsetsFor: `bench-wire-${run}` });
     for (const o of outputs) producer.append(out, o);
     await producer.sendOffsets(`bench-wire-${run}`, [...positions].map(([partition, offset]) => ({ topic: INPUT, partition, offset })));
     await producer.commit();

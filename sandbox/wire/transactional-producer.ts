@@ -69,6 +69,10 @@ export class TransactionalProducer {
   /** Partitions already added to the open transaction. */
   private readonly enlisted = new Set<string>();
   private offsetsAdded = false;
+  /** The group named in begin(), added to the transaction with the first partitions. */
+  private offsetsGroup: string | undefined;
+  /** Group coordinators by group id, looked up again only when one moves. */
+  private readonly groupCoordinators = new Map<string, number>();
   /** Batches being built, per partition, and full ones waiting for the next flush. */
   private readonly open = new Map<string, Open>();
   private readonly full: PendingBatch[] = [];
@@ -120,9 +124,15 @@ export class TransactionalProducer {
     this.gzipTopics.add(topic);
   }
 
-  begin(): void {
+  /**
+   * Opens a transaction. Naming the consumer group whose offsets it will send lets the first flush
+   * add the group to the transaction (AddOffsetsToTxn) at the same time as the partitions, which
+   * saves a round trip per transaction.
+   */
+  begin(options: { offsetsFor?: string } = {}): void {
     this.expect('ready', 'begin a transaction');
     this.state = 'in-transaction';
+    this.offsetsGroup = options.offsetsFor;
   }
 
   /**
@@ -166,7 +176,8 @@ export class TransactionalProducer {
     const offsets = new Map<string, number>();
     if (batches.length === 0) return offsets;
     try {
-      await this.enlist(batches);
+      const group = this.offsetsGroup;
+      await Promise.all([this.enlist(batches), group !== undefined && !this.offsetsAdded ? this.addOffsets(group) : undefined]);
       await this.produce(batches, offsets);
     } catch (error) {
       this.onFailure(error);
@@ -179,22 +190,15 @@ export class TransactionalProducer {
   async sendOffsets(groupId: string, offsets: readonly OffsetToCommit[]): Promise<void> {
     this.expect('in-transaction', 'send offsets');
     try {
-      if (!this.offsetsAdded) {
-        await this.toCoordinator(`AddOffsetsToTxn for group ${groupId}`, async (node) => {
-          const answer = await this.cluster.send(node, 25, this.cluster.versions.addOffsetsToTxn, {
-            transactionalId: this.transactionalId, producerId: this.producerId, producerEpoch: this.producerEpoch, groupId,
-          });
-          return { code: answer.errorCode };
-        });
-        this.offsetsAdded = true;
-      }
+      if (!this.offsetsAdded || this.offsetsGroup !== groupId) await this.addOffsets(groupId);
       const byTopic = new Map<string, { partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; committedMetadata: string | null }[]>();
       for (const o of offsets) {
         let list = byTopic.get(o.topic);
         if (!list) byTopic.set(o.topic, (list = []));
         list.push({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: -1, committedMetadata: null });
       }
-      let groupCoordinator = await this.cluster.findCoordinator(groupId, 0);
+      let groupCoordinator = this.groupCoordinators.get(groupId) ?? (await this.cluster.findCoordinator(groupId, 0));
+      this.groupCoordinators.set(groupId, groupCoordinator);
       await this.cluster.withRetries(`TxnOffsetCommit for group ${groupId}`, async () => {
         const answer = await this.cluster.send(groupCoordinator, 28, this.cluster.versions.txnOffsetCommit, {
           transactionalId: this.transactionalId, groupId, producerId: this.producerId, producerEpoch: this.producerEpoch,
@@ -204,7 +208,9 @@ export class TransactionalProducer {
         for (const t of answer.topics) for (const p of t.partitions) if (p.errorCode !== ErrorCode.NONE) return { code: p.errorCode, value: undefined, message: `${t.name}/${p.partitionIndex}` };
         return { code: ErrorCode.NONE, value: undefined };
       }, async (code) => {
-        if (Cluster.coordinatorMoved(code)) groupCoordinator = await this.cluster.findCoordinator(groupId, 0);
+        if (!Cluster.coordinatorMoved(code)) return;
+        groupCoordinator = await this.cluster.findCoordinator(groupId, 0);
+        this.groupCoordinators.set(groupId, groupCoordinator);
       });
     } catch (error) {
       this.onFailure(error);
@@ -254,6 +260,7 @@ export class TransactionalProducer {
   private afterTransaction(): void {
     this.enlisted.clear();
     this.offsetsAdded = false;
+    this.offsetsGroup = undefined;
     this.state = 'ready';
   }
 
@@ -275,6 +282,18 @@ export class TransactionalProducer {
     this.lastBatchBytes = Math.min(Math.max(this.lastBatchBytes, open.builder.size), this.maxBatchBytes + 64 * 1024);
     const bytes = open.builder.finish({ producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence, transactional: true }, open.gzip);
     return { topic, partition, bytes, first: false };
+  }
+
+  /** Adds the group to the transaction, so that its offsets can be committed with it. */
+  private async addOffsets(groupId: string): Promise<void> {
+    await this.toCoordinator(`AddOffsetsToTxn for group ${groupId}`, async (node) => {
+      const answer = await this.cluster.send(node, 25, this.cluster.versions.addOffsetsToTxn, {
+        transactionalId: this.transactionalId, producerId: this.producerId, producerEpoch: this.producerEpoch, groupId,
+      });
+      return { code: answer.errorCode };
+    });
+    this.offsetsGroup = groupId;
+    this.offsetsAdded = true;
   }
 
   private async initProducerId(): Promise<void> {

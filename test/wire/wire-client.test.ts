@@ -93,8 +93,10 @@ test('offsets sent in a transaction are committed for the group with it, and onl
     await producer.abort();
     assert.deepEqual(await committed(), ['-1', '-1', '-1'], 'an aborted transaction commits no offsets');
 
-    producer.begin();
+    // Named at begin, the group joins the transaction with the first flush's partitions.
+    producer.begin({ offsetsFor: 'wire-group' });
     producer.append('offsets-in', { key: 'b', value: '2' }, 0);
+    await producer.flush();
     await producer.sendOffsets('wire-group', [{ topic: 'offsets-in', partition: 0, offset: 17 }, { topic: 'offsets-in', partition: 2, offset: 5 }]);
     await producer.commit();
     assert.deepEqual(await committed(), ['17', '-1', '5']);
