@@ -8,7 +8,7 @@ const nodeIo = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node
 const pattern = (group, message) => ({ group, message });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'webview-dist/**', '**/.medallion/**', 'samples/**/*.js', '.vscode-test/**', 'test-artifacts/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'webview-dist/**', '**/.medallion/**', '.scratch/**', 'samples/**/*.js', '.vscode-test/**', 'test-artifacts/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -21,6 +21,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { parseEventTime } from '../sandbox/replay/event-time';
 import { generateSamples } from '../sandbox/replay/generate/generate';
 import { replay } from '../sandbox/replay/produce/replay';
@@ -176,6 +177,17 @@ function eventSpanMs(dir: string): { first: number; last: number } {
   return { first, last };
 }
 
+async function createTopics(bootstrap: string, dir: string): Promise<void> {
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'MANIFEST.json'), 'utf8')) as { streams: { topic: string; partitions?: number }[] };
+  const admin = new Kafka({ clientId: 'bench-e2e', brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: manifest.streams.map((s) => ({ topic: s.topic, numPartitions: s.partitions ?? 4 })) });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function latency(workDir: string, rate: number, seconds: number): Promise<Record<string, number>> {
   const events = Math.max(10_000, Math.round(rate * seconds));
   const dir = path.join(workDir, 'latency-data');
@@ -188,6 +200,9 @@ async function latency(workDir: string, rate: number, seconds: number): Promise<
   let run: PipelineRun | undefined;
   const lags: number[] = [];
   try {
+    // The pipeline starts before any event exists, as a deployed one would, so its bronze topics are
+    // created first: a runner lays out its tasks by the partitions it finds.
+    await createTopics(broker.bootstrap, dir);
     const materializer = await Materializer.start(warehouse, { bootstrap: broker.bootstrap, pattern: MATERIALIZED, log: () => {} });
     run = await startPipelineRun({ pipelineFile: PIPELINE, bootstrap: broker.bootstrap, fromBeginning: true, commitIntervalMs: 100, workDir: path.join(workDir, 'run-2') });
     let replayStart = Number.NaN;
@@ -196,7 +211,7 @@ async function latency(workDir: string, rate: number, seconds: number): Promise<
       while (polling) {
         await new Promise((r) => setTimeout(r, 50));
         if (!Number.isFinite(replayStart)) continue;
-        const result = await warehouse.query('SELECT epoch_ms(max(_timestamp)) FROM orders_clean').catch(() => null);
+        const result = await warehouse.query('SELECT epoch_ms(max(_timestamp)) FROM orders_clean').catch((e: unknown) => { if (process.env.DEBUG_E2E) console.log(String(e)); return null; });
         const newest = Number(result?.rows[0]?.[0]);
         if (!Number.isFinite(newest) || newest <= 0) continue;
         const sentAt = replayStart + (newest - span.first) / speed;
