@@ -42,3 +42,13 @@ for (const gzip of [false, true]) {
 test('an empty batch is refused', () => {
   assert.throws(() => new BatchBuilder().finish({ producerId: 1, producerEpoch: 0, baseSequence: 0, transactional: false }), /at least one record/);
 });
+
+test('strings whose UTF-8 length needs a shorter prefix than the worst case are moved back intact', () => {
+  // 30 ASCII characters: the worst case (90 bytes) needs a 2-byte prefix, the real 30 bytes one.
+  // 43 two-byte characters: longer than the ASCII fast path, 86 bytes, worst case 129.
+  const values = ['a'.repeat(30), 'é'.repeat(43), 'x'.repeat(5_000), '日本'.repeat(700), '', 'z'.repeat(49)];
+  const builder = new BatchBuilder(64);
+  for (const v of values) builder.append({ key: v, value: v, headers: { h: v } }, 1);
+  const decoded = decodeRecords(builder.finish({ producerId: -1, producerEpoch: -1, baseSequence: -1, transactional: false }));
+  assert.deepEqual(decoded.map((d) => [d.key?.toString(), d.value?.toString(), d.headers[0]?.value?.toString()]), values.map((v) => [v, v, v]));
+});

@@ -26,15 +26,56 @@ export interface BatchIdentity {
 const ATTR_GZIP = 0x01;
 const ATTR_TRANSACTIONAL = 0x10;
 
-/** Strings up to this length are measured and copied in JavaScript: a native call costs more. */
+/** Strings up to this length are tried as ASCII in JavaScript first: a native call costs more. */
 const SHORT = 48;
 
-/** UTF-8 size of a string. */
-function utf8Size(value: string): number {
-  const n = value.length;
-  if (n > SHORT) return Buffer.byteLength(value, 'utf8');
-  for (let i = 0; i < n; i++) if (value.charCodeAt(i) >= 0x80) return Buffer.byteLength(value, 'utf8');
-  return n;
+/** The most bytes a key, value or header value can take, its length prefix included. */
+function fieldBound(field: string | Buffer | null): number {
+  if (field === null) return 1;
+  const bytes = typeof field === 'string' ? field.length * 3 : field.length;
+  return bytes + 5;
+}
+
+/** Writes a nullable string or Buffer with its zigzag length prefix; returns the position after it. */
+function writeField(buf: Buffer, at: number, field: string | Buffer | null): number {
+  if (field === null) {
+    buf[at] = 1;
+    return at + 1;
+  }
+  if (typeof field !== 'string') {
+    at = writeVarint(buf, at, field.length);
+    return at + field.copy(buf, at);
+  }
+  const n = field.length;
+  if (n <= SHORT) {
+    // ASCII of at most 48 bytes has a one-byte prefix (zigzag 2n < 128).
+    let i = 0;
+    for (; i < n; i++) {
+      const c = field.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[at + 1 + i] = c;
+    }
+    if (i === n) {
+      buf[at] = n * 2;
+      return at + 1 + n;
+    }
+  }
+  const reserved = varintSize(n * 3);
+  const written = buf.write(field, at + reserved, 'utf8');
+  const needed = varintSize(written);
+  if (needed !== reserved) buf.copyWithin(at + needed, at + reserved, at + reserved + written);
+  writeVarint(buf, at, written);
+  return at + needed + written;
+}
+
+function writeVarint(buf: Buffer, at: number, value: number): number {
+  let z = value >= 0 ? value * 2 : -value * 2 - 1;
+  while (z >= 0x80) {
+    buf[at++] = (z % 128) | 0x80;
+    z = Math.floor(z / 128);
+  }
+  buf[at++] = z;
+  return at;
 }
 
 /** Bytes of a zigzag varint. */
@@ -88,47 +129,44 @@ export class BatchBuilder {
       this.baseTimestamp = timestamp;
       this.maxTimestamp = timestamp;
     } else if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
-    const delta = timestamp - this.baseTimestamp;
-    const keySize = key === null ? -1 : typeof key === 'string' ? utf8Size(key) : key.length;
-    const valueSize = value === null ? -1 : typeof value === 'string' ? utf8Size(value) : value.length;
 
+    // Strings are measured by writing them: room for the worst case (3 bytes a UTF-16 unit) is made
+    // first, each length prefix is reserved at the size the worst case would need, and in the rare
+    // case the real length needs fewer bytes the field is moved back. One native call per string.
+    let bound = 32 + fieldBound(key) + fieldBound(value);
     let headerCount = 0;
-    let headerBytes = 0;
     if (headers !== undefined) {
       for (const name in headers) {
-        const nameBytes = headerName(name).length;
-        const valueBytes = utf8Size(headers[name]!);
-        headerBytes += varintSize(nameBytes) + nameBytes + varintSize(valueBytes) + valueBytes;
+        bound += 10 + headerName(name).length + fieldBound(headers[name]!);
         headerCount++;
       }
     }
-    const bodySize = 1 + varintSize(delta) + varintSize(this.count)
-      + varintSize(keySize) + Math.max(keySize, 0)
-      + varintSize(valueSize) + Math.max(valueSize, 0)
-      + varintSize(headerCount) + headerBytes;
-    this.ensure(varintSize(bodySize) + bodySize);
-
+    this.ensure(bound);
+    const start = this.at;
+    const reserved = varintSize(bound);
+    let at = start + reserved;
     const buf = this.buf;
-    let at = this.writeVarint(this.at, bodySize);
     buf[at++] = 0;
-    at = this.writeVarint(at, delta);
-    at = this.writeVarint(at, this.count);
-    at = this.writeVarint(at, keySize);
-    if (key !== null) at += typeof key === 'string' ? this.writeString(at, key, keySize) : key.copy(buf, at);
-    at = this.writeVarint(at, valueSize);
-    if (value !== null) at += typeof value === 'string' ? this.writeString(at, value, valueSize) : value.copy(buf, at);
-    at = this.writeVarint(at, headerCount);
+    at = writeVarint(buf, at, timestamp - this.baseTimestamp);
+    at = writeVarint(buf, at, this.count);
+    at = writeField(buf, at, key);
+    at = writeField(buf, at, value);
+    at = writeVarint(buf, at, headerCount);
     if (headers !== undefined) {
       for (const name in headers) {
         const nameBytes = headerName(name);
-        at = this.writeVarint(at, nameBytes.length);
+        at = writeVarint(buf, at, nameBytes.length);
         at += nameBytes.copy(buf, at);
-        const headerValue = headers[name]!;
-        const size = utf8Size(headerValue);
-        at = this.writeVarint(at, size);
-        at += this.writeString(at, headerValue, size);
+        at = writeField(buf, at, headers[name]!);
       }
     }
+    const bodySize = at - start - reserved;
+    const needed = varintSize(bodySize);
+    if (needed !== reserved) {
+      buf.copyWithin(start + needed, start + reserved, at);
+      at -= reserved - needed;
+    }
+    writeVarint(buf, start, bodySize);
     this.at = at;
     this.count++;
   }
@@ -166,26 +204,5 @@ export class BatchBuilder {
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + extra));
     this.buf.copy(next, 0, 0, this.at);
     this.buf = next;
-  }
-
-  private writeVarint(at: number, value: number): number {
-    const buf = this.buf;
-    let z = value >= 0 ? value * 2 : -value * 2 - 1;
-    while (z >= 0x80) {
-      buf[at++] = (z % 128) | 0x80;
-      z = Math.floor(z / 128);
-    }
-    buf[at++] = z;
-    return at;
-  }
-
-  /** Writes a string of `size` UTF-8 bytes; one with as many bytes as characters is ASCII. */
-  private writeString(at: number, value: string, size: number): number {
-    if (size === value.length && size <= SHORT) {
-      const buf = this.buf;
-      for (let i = 0; i < size; i++) buf[at + i] = value.charCodeAt(i);
-      return size;
-    }
-    return this.buf.write(value, at, size, 'utf8');
   }
 }
