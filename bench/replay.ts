@@ -70,15 +70,15 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
     const brokerCpu = () => broker.stats()?.cpuSeconds ?? 0;
 
-    const figures: Record<string, { records: number; recordsPerSecond: number; cpuSeconds?: number; brokerCpuSeconds?: number }> = {};
+    const figures: Record<string, { records: number; recordsPerSecond: number; recordsPerCpuSecond?: number; cpuSeconds?: number; brokerCpuSeconds?: number }> = {};
     const report = (name: string, records: number, wallMs: number, cpuMs?: number, brokerSeconds?: number) => {
       figures[name] = {
         records,
         recordsPerSecond: perSecond(records, wallMs),
-        ...(cpuMs !== undefined ? { cpuSeconds: Number((cpuMs / 1000).toFixed(2)) } : {}),
+        ...(cpuMs !== undefined ? { recordsPerCpuSecond: perSecond(records, cpuMs), cpuSeconds: Number((cpuMs / 1000).toFixed(2)) } : {}),
         ...(brokerSeconds !== undefined ? { brokerCpuSeconds: Number(brokerSeconds.toFixed(2)) } : {}),
       };
-      const extra = cpuMs !== undefined ? `, ${(cpuMs / 1000).toFixed(2)} CPU-s here, ${brokerSeconds?.toFixed(2)} CPU-s in the broker` : '';
+      const extra = cpuMs !== undefined ? `, ${perSecond(records, cpuMs).toLocaleString()} per CPU-second here, ${brokerSeconds?.toFixed(2)} CPU-s in the broker` : '';
       console.log(`${name.padEnd(22)} ${figures[name]!.recordsPerSecond.toLocaleString().padStart(9)} records/s (${records.toLocaleString()} records${extra})`);
     };
 
@@ -106,10 +106,11 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const ratio = (a: string, b: string) => Number((figures[a]!.recordsPerSecond / figures[b]!.recordsPerSecond).toFixed(2));
     const ratios = {
       wireOverKafkajs: ratio('replayWire', 'replayKafkajsBaseline'),
+      wireOverKafkajsPerCpuSecond: Number((figures.replayWire!.recordsPerCpuSecond! / figures.replayKafkajsBaseline!.recordsPerCpuSecond!).toFixed(2)),
       wireOverKcat: ratio('replayWire', 'kcatCeiling'),
       wireOverLoopback: ratio('replayWire', 'loopbackWriteCeiling'),
     };
-    console.log(`wire/kafkajs ${ratios.wireOverKafkajs}x, wire/kcat ${ratios.wireOverKcat}, wire/loopback ${ratios.wireOverLoopback}`);
+    console.log(`wire/kafkajs ${ratios.wireOverKafkajs}x (${ratios.wireOverKafkajsPerCpuSecond}x per CPU-second), wire/kcat ${ratios.wireOverKcat}, wire/loopback ${ratios.wireOverLoopback}`);
     return {
       events: options.events,
       bytes,

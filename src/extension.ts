@@ -14,6 +14,7 @@ import { registerPipelineDebugging } from './debug/pipeline-debug';
 import { registerLayerCodeLens } from './editor/layer-codelens';
 import { registerLayerHover } from './editor/layer-hover';
 import { registerRerunOnSave } from './editor/rerun-on-save';
+import { InspectorHost, registerInspectorRestore } from './panels/inspector-host';
 import { PipelineTests } from './testing/test-controller';
 import { createPipelinesTree } from './views/pipelines-tree';
 import { createSandboxStatusBar } from './views/sandbox-status-bar';
@@ -33,9 +34,10 @@ export function activate(context: vscode.ExtensionContext): Ctx {
   const ctx = new Ctx(context);
   context.subscriptions.push(ctx);
   const tests = ctx.track(new PipelineTests(ctx));
+  const inspector = ctx.track(new InspectorHost(ctx));
   const features: vscode.Disposable[] = [
     ...registerCommandTables(
-      [sandboxCommands(ctx), connectionCommands(ctx), replayCommands(ctx), pipelineCommands(ctx), inspectorCommands(ctx), testCommands(ctx, tests), miscCommands(ctx)],
+      [sandboxCommands(ctx), connectionCommands(ctx), replayCommands(ctx), pipelineCommands(ctx), inspectorCommands(ctx, inspector), testCommands(ctx, tests), miscCommands(ctx)],
       ctx.output,
     ),
     ...createSandboxStatusBar(ctx.sandbox),
@@ -46,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): Ctx {
     ...registerLayerHover(ctx),
     ...registerRerunOnSave(ctx),
     ...registerPipelineDebugging(ctx),
+    registerInspectorRestore(ctx, inspector),
   ];
   for (const feature of features) ctx.track(feature);
   ctx.activationMs = loadMs + (performance.now() - started);

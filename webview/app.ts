@@ -11,6 +11,7 @@ import type { SavedState } from './state';
 import { loadState, saveState } from './state';
 import { vsCode } from './transport';
 import { renderCounts } from './views/counts-bar';
+import { schemaTree } from './views/schema-tree';
 import { layersView } from './views/layers-view';
 import { queryView } from './views/query-view';
 import { sideOutputsView } from './views/side-outputs-view';
@@ -38,7 +39,7 @@ export function startApp(root: HTMLElement, client: InspectorClient, connection:
     const api = vsCode();
     if (pageConfig.transport === 'postmessage' && api !== undefined) {
       // The extension fetches the file from the inspector server and asks where to save it.
-      api.postMessage(JSON.stringify({ kind: 'download', path, fileName }));
+      api.postMessage({ kind: 'download', path, fileName });
       return;
     }
     const link = el('a', { attrs: { href: path, download: fileName } });
@@ -48,9 +49,11 @@ export function startApp(root: HTMLElement, client: InspectorClient, connection:
   };
 
   const query = queryView({ client, state, save, tables: () => tables, download });
+  const tree = schemaTree((name) => query.openTable(name));
+  const queryPanel = el('div', { class: 'query-panel' }, tree, query);
   const layers = layersView(client, () => tables);
   const side = sideOutputsView(client, () => tables, () => tableCounts);
-  const panels: Record<string, HTMLElement> = { query, layers, side };
+  const panels: Record<string, HTMLElement> = { query: queryPanel, layers, side };
   const labels: Record<string, string> = { query: 'Query', layers: 'Bronze · Silver · Gold', side: 'Quarantine · Late · Dead letters' };
   const tabButtons = Object.keys(panels).map((name) => {
     const button = el('button', { class: 'tab', text: labels[name] ?? name, attrs: { type: 'button', role: 'tab', 'data-tab': name } });
@@ -75,6 +78,7 @@ export function startApp(root: HTMLElement, client: InspectorClient, connection:
     renderCounts(counts, current.layers);
     layers.refresh();
     side.refresh();
+    tree.render(tables, tableCounts);
     document.body.dataset.schemaTables = String(tables.length);
   }
   client.onEvent((event) => {

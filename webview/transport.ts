@@ -44,7 +44,8 @@ function postMessageTransport(api: VsCodeApi): Transport {
     for (const l of listeners) l(message);
   });
   return {
-    send: (text) => api.postMessage(text),
+    // The extension's relay serializes what it is given, so it is given the message, not its text.
+    send: (text) => api.postMessage(JSON.parse(text)),
     onMessage: (l) => listeners.push(l),
     onStatus: (l) => l('open'),
   };

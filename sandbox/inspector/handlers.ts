@@ -7,7 +7,7 @@ import type { Warehouse } from '../warehouse/index';
 import { quoteIdent, quoteLiteral } from '../warehouse/sql-names';
 import type { ExportStore } from './exports';
 import * as check from './params';
-import { countSql, singleStatement, viewSql } from './result-sql';
+import { countSql, runsUnwrapped, singleStatement, viewSql } from './result-sql';
 import { rowSet } from './row-sets';
 import { debugWindow } from './window-debug';
 
@@ -15,6 +15,8 @@ export type Handlers = { [M in MethodName]: (params: ParamsOf<M>) => Promise<Res
 
 /** The most rows one page, slice or side-output listing may carry. */
 const maxPage = 50_000;
+/** The most rows kept of a statement that cannot be paged by DuckDB (EXPLAIN, PRAGMA, CALL). */
+const maxUnwrappedRows = 10_000;
 
 /** Side-output columns that say why a record is there come first in the listing. */
 const reasonColumns = ['reason', 'rule', 'error', 'operator', 'location', 'eventTime', 'watermark', 'window'];
@@ -47,9 +49,11 @@ export function createHandlers(warehouse: Warehouse, exports: ExportStore): Hand
     async 'schema/list'() {
       const [tables, counts] = await Promise.all([warehouse.listTables(), readCounts(warehouse)]);
       const layerOf = new Map(counts.tables.map((t) => [t.table, t]));
+      // A current-rows view belongs to the layer of its topic's table.
+      const tableOfTopic = new Map(tables.filter((t) => t.kind === 'table' && t.topic !== undefined).map((t) => [t.topic as string, t.name]));
       return {
         tables: tables.map((t): SchemaTable => {
-          const counted = layerOf.get(t.name);
+          const counted = layerOf.get(t.kind === 'view' && t.topic !== undefined ? tableOfTopic.get(t.topic) ?? t.name : t.name);
           return {
             name: t.name,
             kind: t.kind,
@@ -66,6 +70,10 @@ export function createHandlers(warehouse: Warehouse, exports: ExportStore): Hand
       const view = check.view(params.view);
       const pageSize = check.integer(params.pageSize, 'pageSize', 1, maxPage);
       const statement = singleStatement(sql);
+      if (runsUnwrapped(statement)) {
+        const whole = await warehouse.query(statement, { rowLimit: maxUnwrappedRows });
+        return { columns: whole.columns, rows: rowSet(whole).rows.slice(0, pageSize), totalRows: whole.rows.length, elapsedMs: whole.elapsedMs };
+      }
       // The first page and the count run at once, on two connections of the same snapshot-taking
       // instance; the grid needs both before it can size its scrollbar.
       const [paged, counted] = await Promise.allSettled([
@@ -83,6 +91,10 @@ export function createHandlers(warehouse: Warehouse, exports: ExportStore): Hand
       const statement = singleStatement(check.text(params.sql, 'sql'));
       const limit = check.integer(params.limit, 'limit', 1, maxPage);
       const offset = check.integer(params.offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
+      if (runsUnwrapped(statement)) {
+        const whole = await warehouse.query(statement, { rowLimit: maxUnwrappedRows });
+        return { rows: rowSet(whole).rows.slice(offset, offset + limit) };
+      }
       const page = await warehouse.query(viewSql(statement, check.view(params.view), { offset, limit }), { rowLimit: limit });
       return { rows: rowSet(page).rows };
     },

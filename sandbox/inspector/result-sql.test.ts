@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QueryError } from '../warehouse/index';
 import { record, tempWarehouse } from '../warehouse/test-support';
-import { countSql, protocolError, singleStatement, viewSql } from './result-sql';
+import { countSql, protocolError, runsUnwrapped, singleStatement, viewSql } from './result-sql';
 
 test('one statement is taken without its semicolon; none or several are refused with a position', () => {
   assert.equal(singleStatement('SELECT 1;  '), 'SELECT 1');
@@ -44,4 +44,11 @@ test('an error inside the wrapped query points into the text the user wrote', as
   } finally {
     await t.cleanup();
   }
+});
+
+test('EXPLAIN, PRAGMA and CALL are recognized as statements that cannot be wrapped', () => {
+  assert.equal(runsUnwrapped('EXPLAIN SELECT 1'), true);
+  assert.equal(runsUnwrapped('-- plan\n  pragma database_size'), true);
+  assert.equal(runsUnwrapped('SELECT * FROM (DESCRIBE t)'), false);
+  assert.equal(runsUnwrapped('WITH explain AS (SELECT 1) SELECT * FROM explain'), false);
 });

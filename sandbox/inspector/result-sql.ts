@@ -22,6 +22,14 @@ export function singleStatement(sql: string): string {
   return sql.slice(0, (spans[0] as { end: number }).end).replace(/;\s*$/, '');
 }
 
+/**
+ * Statements DuckDB does not accept as a subquery. They run as they are, their (small) results are
+ * read whole up to the row limit, and sort and filter do not apply.
+ */
+export function runsUnwrapped(statement: string): boolean {
+  return /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(EXPLAIN|PRAGMA|CALL)\b/i.test(statement);
+}
+
 /** Where the user's SQL starts inside every wrapped query. */
 const prefix = 'SELECT * FROM (\n';
 

@@ -95,6 +95,8 @@ test('the socket refuses other origins and malformed messages, and answers typed
     const run = await client.call('query/run', { sql: 'SELECT n FROM t ORDER BY n;', pageSize: 1, view: { sort: [{ column: 'n', direction: 'desc' }] } });
     assert.ok(run.kind === 'response' && run.ok);
     assert.deepEqual(run.result, { columns: [{ name: 'n', type: 'BIGINT' }], rows: [[2]], totalRows: 2, elapsedMs: (run.result as { elapsedMs: number }).elapsedMs });
+    const pragma = await client.call('query/run', { sql: 'PRAGMA table_info(t)', pageSize: 10 });
+    assert.ok(pragma.kind === 'response' && pragma.ok && (pragma.result as { totalRows: number }).totalRows > 1, JSON.stringify(pragma));
     const write = await client.call('query/run', { sql: 'DROP TABLE t', pageSize: 10 });
     assert.ok(write.kind === 'response' && !write.ok, 'a write was accepted');
     client.socket.close();

@@ -119,7 +119,8 @@ export async function startInspectorServer(options: InspectorServerOptions): Pro
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', origin);
     const from = request.headers.origin;
-    if (url.pathname !== '/ws' || !hostAllowed(request.headers.host) || (from !== undefined && from !== origin && !from.startsWith('vscode-webview://'))) {
+    // `/ws` is the page's path; `/` is accepted too, for relays that derive the socket from the page's URL.
+    if ((url.pathname !== '/ws' && url.pathname !== '/') || !hostAllowed(request.headers.host) || (from !== undefined && from !== origin && !from.startsWith('vscode-webview://'))) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
@@ -136,6 +137,8 @@ export async function startInspectorServer(options: InspectorServerOptions): Pro
   });
 
   async function answer(ws: WebSocket, text: string): Promise<void> {
+    // A relay passes every page message on; the page's notes to its host (a finished download) need no answer.
+    if (/^\{"kind":"download"/.test(text)) return;
     const request = parseRequest(text);
     if ('error' in request) {
       send(ws, { kind: 'response', id: request.id ?? -1, ok: false, error: { message: request.error, kind: 'protocol' } });

@@ -1,13 +1,10 @@
 // Bundles the user's pipeline file with esbuild into one CommonJS file with an inline source map, so
 // a worker loads it without a TypeScript toolchain and every stack frame points at the user's line.
-// `medallion-studio/pipeline` resolves to this checkout's authoring API, whatever the user's tsconfig says.
+// `medallion-studio/pipeline` stays out of the bundle: the loading process provides its own.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-
-/** The sandbox's sources: next to this file in a checkout, one folder up from dist/ in the bundle. */
-const SANDBOX = path.basename(__dirname) === 'runner' ? path.resolve(__dirname, '..') : path.resolve(__dirname, '..', 'sandbox');
 
 export class PipelineBuildError extends Error {
   override readonly name = 'PipelineBuildError';
@@ -29,11 +26,8 @@ export async function bundlePipeline(pipelineFile: string, outDir: string): Prom
       sourcemap: 'inline',
       sourcesContent: false,
       logLevel: 'silent',
-      alias: {
-        'medallion-studio/pipeline': path.join(SANDBOX, 'pipeline', 'index.ts'),
-        'medallion-studio/replay': path.join(SANDBOX, 'replay', 'index.ts'),
-      },
-      external: ['@duckdb/node-api', '@duckdb/node-bindings', 'esbuild'],
+      // The runner provides these when it loads the bundle (load-pipeline.ts).
+      external: ['medallion-studio/pipeline', 'medallion-studio/replay', '@duckdb/node-api', '@duckdb/node-bindings', 'esbuild'],
     });
   } catch (error) {
     const errors = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors ?? [];

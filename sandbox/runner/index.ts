@@ -4,3 +4,4 @@ export { bundlePipeline, PipelineBuildError } from './bundle-pipeline';
 export { WATERMARKS_TOPIC } from './task';
 export { changelogTopicOf, transactionalIdOf } from './task-layout';
 export type { LayerCounters, WorkerMessage } from './worker-messages';
+export { rerunPipeline, type RerunOptions, type RerunReport, type OutputComparison } from './rerun';

@@ -68,3 +68,25 @@ test('skips offsets a fetch passed without records for us, so an empty lane does
   merge.skipTo('a', 0, 4);
   assert.deepEqual(drain(merge), ['caught-up']);
 });
+
+test('a long buffer is fed in offset order while it is taken and refilled', () => {
+  const merge = new InputMerge([{ source: 'a', topic: 'a', partition: 0, position: 0, end: 5_000, lastTime: -Infinity }], true, reader);
+  merge.offer('a', 0, 0, Array.from({ length: 3_000 }, (_, i) => rec(i, i)), 5_000);
+  const fed: number[] = [];
+  for (let i = 0; i < 2_500; i++) {
+    const step = merge.next();
+    assert.equal(step.kind, 'record');
+    if (step.kind === 'record') fed.push(step.record.offset);
+  }
+  merge.offer('a', 0, 3_000, Array.from({ length: 2_000 }, (_, i) => rec(3_000 + i, 3_000 + i)), 5_000);
+  assert.equal(merge.buffered(), 2_500);
+  for (;;) {
+    const step = merge.next();
+    if (step.kind !== 'record') {
+      assert.equal(step.kind, 'caught-up');
+      break;
+    }
+    fed.push(step.record.offset);
+  }
+  assert.deepEqual(fed, Array.from({ length: 5_000 }, (_, i) => i));
+});

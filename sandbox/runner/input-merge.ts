@@ -36,7 +36,9 @@ export interface Lane {
   position: number;
   /** The end: the high watermark seen at start (bounded runs) or the latest one fetched. */
   end: number;
-  readonly queue: BufferedRecord[];
+  /** Buffered records from `head` on; taken by moving `head`, because shift() copies a long array every time. */
+  queue: BufferedRecord[];
+  head: number;
   /** Where the next record buffered must start at or after, so re-delivered records are dropped. */
   accepted: number;
   /** The merge time of the last record fed (kept in checkpoints) and of the last one buffered. */
@@ -56,7 +58,7 @@ export class InputMerge {
     private readonly bounded: boolean,
     private readonly eventTime: EventTimeReader,
   ) {
-    this.lanes = lanes.map((l) => ({ ...l, queue: [], accepted: l.position, tailTime: l.lastTime }));
+    this.lanes = lanes.map((l) => ({ ...l, queue: [], head: 0, accepted: l.position, tailTime: l.lastTime }));
     for (const lane of this.lanes) this.byPartition.set(`${lane.topic}\u0000${lane.partition}`, lane);
   }
 
@@ -92,13 +94,13 @@ export class InputMerge {
    */
   skipTo(topic: string, partition: number, nextOffset: number): void {
     const lane = this.lane(topic, partition);
-    if (lane === undefined || lane.queue.length > 0 || nextOffset <= lane.accepted) return;
+    if (lane === undefined || bufferedIn(lane) > 0 || nextOffset <= lane.accepted) return;
     lane.accepted = nextOffset;
   }
 
   buffered(): number {
     let n = 0;
-    for (const lane of this.lanes) n += lane.queue.length;
+    for (const lane of this.lanes) n += bufferedIn(lane);
     return n;
   }
 
@@ -106,18 +108,30 @@ export class InputMerge {
     let best: Lane | undefined;
     let waiting = false;
     for (const lane of this.lanes) {
-      const head = lane.queue[0];
+      const head = lane.queue[lane.head];
       if (head === undefined) {
         if (Math.max(lane.position, lane.accepted) < lane.end) waiting = true;
         continue;
       }
-      if (best === undefined || head.time < best.queue[0]!.time) best = lane;
+      if (best === undefined || head.time < best.queue[best.head]!.time) best = lane;
     }
     if (waiting) return { kind: 'wait' };
     if (best === undefined) return { kind: 'caught-up' };
-    const record = best.queue.shift()!;
+    const record = best.queue[best.head++]!;
+    if (best.head === best.queue.length) {
+      best.queue = [];
+      best.head = 0;
+    } else if (best.head >= 1_024 && best.head * 2 >= best.queue.length) {
+      best.queue = best.queue.slice(best.head);
+      best.head = 0;
+    }
     best.position = record.offset + 1;
     best.lastTime = record.time;
     return { kind: 'record', lane: best, record };
   }
+}
+
+/** How many records a lane holds that were not fed yet. */
+export function bufferedIn(lane: Lane): number {
+  return lane.queue.length - lane.head;
 }

@@ -3,6 +3,11 @@ import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { KafkaConnection } from './run-options';
 
 export function kafkaClient(connection: KafkaConnection, clientId: string): Kafka {
+  return new Kafka(kafkaConfig(connection, clientId));
+}
+
+/** The kafkajs configuration for a connection, kept apart from the client so it can be checked. */
+export function kafkaConfig(connection: KafkaConnection, clientId: string): KafkaConfig {
   const config: KafkaConfig = {
     clientId,
     brokers: connection.brokers,
@@ -17,5 +22,5 @@ export function kafkaClient(connection: KafkaConnection, clientId: string): Kafk
     const { mechanism, username, password } = connection.sasl;
     config.sasl = { mechanism, username, password } as SASLOptions;
   }
-  return new Kafka(config);
+  return config;
 }

@@ -64,3 +64,23 @@ function upstreamSources(node: PlanNode): string[] {
 export function outputTopic(output: OutputInfo, suffix: string): string {
   return output.topic + suffix;
 }
+
+/** `layer` and every layer downstream of it: what a re-run from `layer` must compute again. */
+export function layersFrom(plan: PipelinePlan, layer: string): Set<string> {
+  const start = plan.nodes.find((n) => n.kind === 'layer' && n.name === layer);
+  if (start === undefined) {
+    const names = plan.nodes.flatMap((n) => (n.kind === 'layer' ? [n.name] : []));
+    throw new Error(`no layer "${layer}" in pipeline "${plan.name}"; layers: ${names.join(', ')}`);
+  }
+  const affected = new Set<number>([start.id]);
+  const out = new Set<string>([layer]);
+  // Plan nodes come in declaration order, so a node's inputs are always seen before it.
+  for (const n of plan.nodes) {
+    if (affected.has(n.id)) continue;
+    if (inputsOf(n).some((i) => affected.has(i.id))) {
+      affected.add(n.id);
+      if (n.kind === 'layer') out.add(n.name);
+    }
+  }
+  return out;
+}

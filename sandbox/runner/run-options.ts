@@ -45,8 +45,10 @@ export interface WorkerConfig {
   lineage: number;
   /** Partitions of output topics the run creates. */
   outputPartitions?: number;
-  /** Topic suffix for re-runs (`@run-<n>`); empty for the normal run. */
+  /** Topic suffix for re-runs (`.run-<n>`); empty for the normal run. */
   topicSuffix: string;
+  /** Re-runs: write only this layer and the layers downstream of it; null writes every output. */
+  fromLayer: string | null;
   /** Pace each worker at most this many bronze records per second (demos, tests); 0 means as fast as it can. */
   maxRecordsPerSecond: number;
   /** The worker's index among its siblings, for messages. */

@@ -75,13 +75,27 @@ export interface PipelineRunOptions {
    * @default `<tmpdir>/medallion-run`
    */
   workDir?: string;
-  /** @default '' */
+  /**
+   * Appended to every output topic (and the default group): re-runs write to `<topic>.run-<n>`.
+   * @default ''
+   */
   topicSuffix?: string;
+  /**
+   * Write only this layer and the layers downstream of it (re-runs).
+   * @default every output
+   */
+  fromLayer?: string;
   /**
    * Pace each worker at most this many bronze records per second, to watch a run or to kill one mid-way.
    * @default 0 (as fast as it can)
    */
   maxRecordsPerSecond?: number;
+  /**
+   * Extra flags for each worker's node, for profiling or debugging.
+   * @default []
+   * @example ['--cpu-prof', '--cpu-prof-dir=.medallion/profiles']
+   */
+  nodeArgs?: string[];
   /**
    * Restart a worker that crashed or hung. Without restarts the others take over its tasks once the
    * group notices it is gone; the run fails only when no worker is left.
@@ -128,9 +142,11 @@ interface WorkerSlot {
   index: number;
   child: ChildProcess | null;
   lastBeat: number;
+  /** Whether a heartbeat came since the last start: until then the (longer) start-up timeout applies. */
+  beating: boolean;
   restarts: number;
   stderr: string;
-  lastError: { message: string; location: string | null } | null;
+  lastError: { message: string; location: string | null; fatal: boolean } | null;
   metrics: Extract<WorkerMessage, { type: 'metrics' }> | null;
   exited: Promise<void>;
 }
@@ -141,7 +157,8 @@ const SANDBOX_DIR = path.basename(__dirname) === 'runner' ? path.resolve(__dirna
 function workerEntry(): string[] {
   const bundled = path.join(__dirname, 'runner-worker.js');
   if (path.basename(__dirname) !== 'runner' && existsSync(bundled)) return [bundled];
-  return ['--require', 'tsx/cjs', path.join(SANDBOX_DIR, 'runner', 'worker-main.ts')];
+  // Resolved here, not by the worker: its working folder is the user's, which has no tsx.
+  return ['--require', require.resolve('tsx/cjs'), path.join(SANDBOX_DIR, 'runner', 'worker-main.ts')];
 }
 
 export async function startPipelineRun(options: PipelineRunOptions): Promise<PipelineRun> {
@@ -161,6 +178,7 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
     tasks: options.tasks ?? 'auto',
     lineage: options.lineage ?? 100,
     topicSuffix: options.topicSuffix ?? '',
+    fromLayer: options.fromLayer ?? null,
     maxRecordsPerSecond: options.maxRecordsPerSecond ?? 0,
   };
   const restartWorkers = options.restartWorkers ?? true;
@@ -210,11 +228,12 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
   const onMessage = (slot: WorkerSlot, message: WorkerMessage): void => {
     if (message.type === 'heartbeat') {
       slot.lastBeat = Date.now();
+      slot.beating = true;
       return;
     }
     emit({ type: 'worker-message', message });
     if (message.type === 'ready') totalTasks = message.tasks;
-    else if (message.type === 'error') slot.lastError = { message: message.message, location: message.location ?? userLocation(message.stack, SANDBOX_DIR) };
+    else if (message.type === 'error') slot.lastError = { message: message.message, location: message.location ?? userLocation(message.stack, SANDBOX_DIR), fatal: message.fatal };
     else if (message.type === 'metrics') {
       slot.metrics = message;
       const m = metrics();
@@ -235,12 +254,13 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
 
   const launch = (slot: WorkerSlot): void => {
     const config: WorkerConfig = { ...base, workerIndex: slot.index };
-    const child = spawn(process.execPath, ['--enable-source-maps', ...workerEntry()], {
+    const child = spawn(process.execPath, ['--enable-source-maps', ...(options.nodeArgs ?? []), ...workerEntry()], {
       env: { ...process.env, MEDALLION_WORKER_CONFIG: JSON.stringify(config) },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     slot.child = child;
     slot.lastBeat = Date.now();
+    slot.beating = false;
     slot.stderr = '';
     slot.lastError = null;
     emit({ type: 'worker-started', worker: slot.index, pid: child.pid ?? -1 });
@@ -263,8 +283,8 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
         emit({ type: 'worker-exited', worker: slot.index, code, signal, expected, reason, location });
         resolve();
         if (expected) return;
-        if (slot.lastError && /bronze topic|must `export default|not a checkpoint|partitions but the run needs/.test(slot.lastError.message)) {
-          fail(slot.lastError.message);
+        if (slot.lastError?.fatal) {
+          fail(`${slot.lastError.message}${location ? ` at ${location}` : ''}`);
         } else if (!restartWorkers) {
           if (slots.every((s) => s.child === null)) fail(`every worker has exited; last: ${reason}${location ? ` at ${location}` : ''}`);
         } else if (slot.restarts >= maxRestarts) {
@@ -280,7 +300,7 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
   };
 
   for (let index = 0; index < workers; index++) {
-    const slot: WorkerSlot = { index, child: null, lastBeat: Date.now(), restarts: 0, stderr: '', lastError: null, metrics: null, exited: Promise.resolve() };
+    const slot: WorkerSlot = { index, child: null, lastBeat: Date.now(), beating: false, restarts: 0, stderr: '', lastError: null, metrics: null, exited: Promise.resolve() };
     slots.push(slot);
   }
   // Workers start on the next turn of the event loop, so the caller can listen to every event.
@@ -290,14 +310,18 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
 
   const watchdog = setInterval(() => {
     for (const slot of slots) {
-      if (slot.child && Date.now() - slot.lastBeat > hangTimeoutMs) {
-        slot.lastError = { message: `no heartbeat for ${Math.round((Date.now() - slot.lastBeat) / 1000)} s: the pipeline's code may be stuck in a loop`, location: null };
+      // Loading node, tsx and the bundle on a busy machine can take a while: before the first
+      // heartbeat a worker gets a minute, after it the hang timeout.
+      if (slot.child && Date.now() - slot.lastBeat > (slot.beating ? hangTimeoutMs : Math.max(hangTimeoutMs, 60_000))) {
+        slot.lastError = { message: `no heartbeat for ${Math.round((Date.now() - slot.lastBeat) / 1000)} s: the pipeline's code may be stuck in a loop`, location: null, fatal: false };
         slot.child.kill('SIGKILL');
       }
     }
   }, 1_000);
   watchdog.unref();
 
+  let resolveFinished!: () => void;
+  const finished = new Promise<void>((resolve) => (resolveFinished = resolve));
   let stopped: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
@@ -311,15 +335,10 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
         await slot.exited;
         clearTimeout(timer);
       }));
+      resolveFinished();
     })();
     return stopped;
   };
-
-  let resolveFinished!: () => void;
-  const finished = new Promise<void>((resolve) => (resolveFinished = resolve));
-  events.on('event', (e) => {
-    if (e.type === 'worker-exited' && stopping && slots.every((s) => s.child === null)) resolveFinished();
-  });
 
   return {
     events,
@@ -330,9 +349,6 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
     kill(worker, signal = 'SIGKILL') {
       slots[worker]?.child?.kill(signal);
     },
-    stop: async () => {
-      await stop();
-      resolveFinished();
-    },
+    stop,
   };
 }

@@ -41,6 +41,8 @@ export interface TaskEnvironment {
   plan: PipelinePlan;
   facts: PlanFacts;
   layout: TaskLayout;
+  /** The layers written (a re-run from a layer); outputs of other layers are computed and dropped. */
+  written: ReadonlySet<string> | null;
   seek(topic: string, partition: number, offset: number): void;
   /** Reads the committed changelog record at `offset` of the task's partition. */
   readChangelog(task: number, offset: number): Promise<string>;
@@ -73,9 +75,12 @@ export class Task {
       maxInFlightRequests: 1,
       transactionTimeout: 30_000,
     });
-    // connect() sends InitProducerId: from here on no earlier owner of this task can commit.
     await producer.connect();
     try {
+      // kafkajs sends the transactional InitProducerId only when the first transaction begins, not
+      // on connect. It must happen before the checkpoint is read: it aborts what an earlier owner
+      // left open and fences it, so no commit can land after the checkpoint we restore from.
+      await (await producer.transaction()).abort();
       const changelog = changelogTopicOf(config.group);
       const committed = await admin.fetchOffsets({ groupId: config.group, topics: [changelog] });
       const pointer = Number(committed[0]?.partitions.find((p) => p.partition === id)?.offset ?? -1);
@@ -173,7 +178,7 @@ export class Task {
     const byTopic = new Map<string, Message[]>();
     for (const output of this.job.outputs) {
       const records = drained[output.name];
-      if (records === undefined) continue;
+      if (records === undefined || (this.env.written !== null && !this.env.written.has(output.layer))) continue;
       const wm = watermarkOf(output.layer);
       const topic = outputTopic(output, config.topicSuffix);
       const messages = byTopic.get(topic) ?? [];
@@ -182,7 +187,7 @@ export class Task {
       this.counters.out[output.name] = (this.counters.out[output.name] ?? 0) + records.length;
     }
     const at = Date.now();
-    const marks: Message[] = this.layersAndSources().map((layer) => ({
+    const marks: Message[] = this.layersAndSources().filter((layer) => this.env.written === null || this.env.written.has(layer)).map((layer) => ({
       key: `${config.group}/${layer}/${this.id}`,
       value: JSON.stringify({ pipeline: plan.name, group: config.group, layer, task: this.id, watermark: watermarkOf(layer), at }),
     }));

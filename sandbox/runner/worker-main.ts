@@ -2,14 +2,16 @@
 // MEDALLION_WORKER_CONFIG; "stop" on stdin (or SIGTERM) commits and leaves the group cleanly.
 import { createInterface } from 'node:readline';
 import type { WorkerConfig } from './run-options';
-import { loadPlan, send, Worker } from './worker';
+import { loadPlan, reportError, send, Worker } from './worker';
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.MEDALLION_WORKER_CONFIG ?? 'null') as WorkerConfig | null;
   if (config === null) throw new Error('MEDALLION_WORKER_CONFIG is not set: workers are started by `medallion run`');
   const worker = new Worker(config, loadPlan(config.bundleFile));
   // The heartbeat comes from the event loop: user code stuck in a loop stops it, and the supervisor notices.
-  const heartbeat = setInterval(() => send({ type: 'heartbeat', worker: config.workerIndex }), 500);
+  const beat = (): void => send({ type: 'heartbeat', worker: config.workerIndex });
+  const heartbeat = setInterval(beat, 500);
+  beat();
   const metrics = setInterval(() => send(worker.metrics()), 1_000);
   const stop = (): void => {
     clearInterval(heartbeat);
@@ -30,7 +32,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const err = error instanceof Error ? error : new Error(String(error));
-  process.stdout.write(`${JSON.stringify({ type: 'error', worker: -1, message: err.message, stack: err.stack ?? null, location: null })}\n`);
+  // Loading the pipeline runs the user's module: an error there points at the user's line too.
+  reportError(error, Number(JSON.parse(process.env.MEDALLION_WORKER_CONFIG ?? '{}').workerIndex ?? -1));
   process.exit(1);
 });

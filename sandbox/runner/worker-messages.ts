@@ -10,13 +10,18 @@ export interface LayerCounters {
 }
 
 export type WorkerMessage =
-  | { type: 'ready'; worker: number; pipeline: string; group: string; tasks: number; mode: 'single' | 'per-partition' }
+  | {
+    type: 'ready'; worker: number; pipeline: string; group: string; tasks: number; mode: 'single' | 'per-partition';
+    /** What this run writes: each output with its topic (suffixed in re-runs) and the topic of the normal run. */
+    outputs: { output: string; layer: string; kind: string; topic: string; baseTopic: string }[];
+  }
   | { type: 'heartbeat'; worker: number }
   | { type: 'assigned'; worker: number; tasks: number[] }
   | { type: 'task-done'; worker: number; task: number }
   | { type: 'metrics'; worker: number; at: number; tasks: number[]; commits: number; layers: Record<string, LayerCounters> }
   | { type: 'warning'; worker: number; message: string }
-  | { type: 'error'; worker: number; message: string; stack: string | null; location: string | null };
+  /** `fatal`: restarting cannot help (the pipeline's own failure, a missing topic); the run stops. */
+  | { type: 'error'; worker: number; message: string; stack: string | null; location: string | null; fatal: boolean };
 
 export function parseWorkerMessage(line: string): WorkerMessage | null {
   if (!line.startsWith('{')) return null;

@@ -4,10 +4,12 @@
 // endless loop here never takes down the caller.
 import path from 'node:path';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { PipelinePlan } from '../engine';
+import type { OutputInfo, PipelinePlan } from '../engine';
 import { kafkaClient } from './kafka-client';
-import { planFacts, outputTopic, type PlanFacts } from './plan-facts';
+import { layersFrom, planFacts, type PlanFacts } from './plan-facts';
 import type { WorkerConfig } from './run-options';
+import { bufferedIn } from './input-merge';
+import { requirePipelineBundle } from './load-pipeline';
 import { Task, WATERMARKS_TOPIC, type TaskEnvironment } from './task';
 import { taskAssigner, tasksIn } from './task-assigner';
 import { changelogTopicOf, makeTaskLayout, taskOfPartition, type TaskLayout } from './task-layout';
@@ -26,12 +28,11 @@ export function send(message: WorkerMessage): void {
 
 /** Loads the bundled pipeline file: its default export is a Pipeline, which carries the plan. */
 export function loadPlan(bundleFile: string): PipelinePlan {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const module = require(bundleFile) as { default?: unknown };
+  const module = requirePipelineBundle(bundleFile) as { default?: unknown };
   let value = module.default;
   if (value && typeof value === 'object' && !('plan' in value) && 'default' in value) value = (value as { default: unknown }).default;
   if (!value || typeof value !== 'object' || !('plan' in value)) {
-    throw new Error('the pipeline file must `export default pipeline(...)` from medallion-studio/pipeline');
+    throw new FatalRunError('the pipeline file must `export default pipeline(...)` from medallion-studio/pipeline');
   }
   return (value as { plan: PipelinePlan }).plan;
 }
@@ -61,13 +62,24 @@ export class Worker {
   private readonly totals = new Map<string, LayerCounters>();
 
   private readonly config: ResolvedConfig;
+  /** The layers this run writes (a re-run from a layer); null: every output. */
+  private readonly written: Set<string> | null;
 
   constructor(
     given: WorkerConfig,
     private readonly plan: PipelinePlan,
   ) {
     this.facts = planFacts(plan);
-    this.config = { ...given, group: given.group ?? `medallion.${plan.name}`, tasks: given.tasks === 'auto' ? (this.facts.keyedOperators.length === 0 ? 'per-partition' : 'single') : given.tasks };
+    this.config = {
+      ...given,
+      group: given.group ?? `medallion.${plan.name}${given.topicSuffix}`,
+      tasks: given.tasks === 'auto' ? (this.facts.keyedOperators.length === 0 ? 'per-partition' : 'single') : given.tasks,
+    };
+    try {
+      this.written = given.fromLayer === null ? null : layersFrom(plan, given.fromLayer);
+    } catch (error) {
+      throw new FatalRunError((error as Error).message);
+    }
     this.kafka = kafkaClient(given.kafka, `medallion-run-${this.config.group}-${given.workerIndex}`);
     this.admin = this.kafka.admin();
   }
@@ -81,14 +93,17 @@ export class Worker {
     const bronze = [...new Set(this.plan.nodes.flatMap((n) => (n.kind === 'source' ? [n.topic] : [])))];
     const existing = new Set(await this.admin.listTopics());
     const missing = bronze.filter((t) => !existing.has(t));
-    if (missing.length > 0) throw new Error(`bronze topic(s) ${missing.join(', ')} do not exist; replay data into them first (medallion replay <folder> --bootstrap …)`);
+    if (missing.length > 0) throw new FatalRunError(`bronze topic(s) ${missing.join(', ')} do not exist; replay data into them first (medallion replay <folder> --bootstrap …)`);
     const metadata = await this.admin.fetchTopicMetadata({ topics: bronze });
     const partitionsOf: Record<string, number> = {};
     for (const t of metadata.topics) partitionsOf[t.name] = t.partitions.length;
     this.layout = makeTaskLayout(this.config.tasks, partitionsOf);
     await this.createTopics(existing);
 
-    send({ type: 'ready', worker: this.config.workerIndex, pipeline: this.plan.name, group: this.config.group, tasks: this.layout.tasks, mode: this.layout.mode });
+    send({
+      type: 'ready', worker: this.config.workerIndex, pipeline: this.plan.name, group: this.config.group, tasks: this.layout.tasks, mode: this.layout.mode,
+      outputs: this.outputs().map((o) => ({ output: o.name, layer: o.layer, kind: o.kind, topic: o.topic + this.config.topicSuffix, baseTopic: o.topic })),
+    });
     this.consumer = this.kafka.consumer({
       groupId: this.config.group,
       partitionAssigners: [taskAssigner(this.layout, this.config.group)],
@@ -119,11 +134,21 @@ export class Worker {
   }
 
   private async createTopics(existing: Set<string>): Promise<void> {
-    const outputs = [...new Set(planOutputs(this.plan, this.config.topicSuffix))];
+    const outputs = [...new Set(this.outputs().map((o) => o.topic + this.config.topicSuffix))];
     const partitions = this.config.outputPartitions ?? Math.max(...Object.values(this.layout.partitionsOf), 1);
     const wanted = [
-      // The changelog holds whole-job snapshots, which can be large: allow up to 64 MiB per batch.
-      { topic: this.changelog, numPartitions: this.layout.tasks, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'max.message.bytes', value: String(64 * 1024 * 1024) }] },
+      // The changelog holds whole-job snapshots, which can be large: up to 64 MiB per batch. Kafka
+      // compacts it to the latest checkpoint per task; the sandbox, which treats compact as delete,
+      // keeps at most 1 GiB per partition, far more than the two newest segments the latest
+      // checkpoint can be in.
+      {
+        topic: this.changelog, numPartitions: this.layout.tasks,
+        configEntries: [
+          { name: 'cleanup.policy', value: 'compact' },
+          { name: 'max.message.bytes', value: String(64 * 1024 * 1024) },
+          { name: 'retention.bytes', value: String(1024 * 1024 * 1024) },
+        ],
+      },
       { topic: WATERMARKS_TOPIC, numPartitions: 1 },
       ...outputs.map((topic) => ({ topic, numPartitions: partitions })),
     ].filter((t) => !existing.has(t.topic));
@@ -135,7 +160,7 @@ export class Worker {
     }
     const [changelog] = (await this.admin.fetchTopicMetadata({ topics: [this.changelog] })).topics;
     if ((changelog?.partitions.length ?? 0) < this.layout.tasks) {
-      throw new Error(`changelog topic ${this.changelog} has ${changelog?.partitions.length ?? 0} partitions but the run needs ${this.layout.tasks} (one per task); use a new --group`);
+      throw new FatalRunError(`changelog topic ${this.changelog} has ${changelog?.partitions.length ?? 0} partitions but the run needs ${this.layout.tasks} (one per task); use a new --group`);
     }
   }
 
@@ -161,9 +186,22 @@ export class Worker {
     }
   }
 
+  /** The outputs this run writes, as the engine declares them (layer outputs, side outputs, source dead letters). */
+  private outputs(): OutputInfo[] {
+    const all: OutputInfo[] = [];
+    for (const n of this.plan.nodes) {
+      if (n.kind === 'source' && this.written === null) all.push({ name: `${n.name}.dead_letter`, topic: `${n.topic}.dead_letter`, layer: n.name, kind: 'dead_letter' });
+      if (n.kind === 'layer' && (this.written === null || this.written.has(n.name))) {
+        all.push({ name: n.name, topic: n.topic, layer: n.name, kind: 'layer' });
+        for (const kind of ['late', 'quarantine', 'dead_letter'] as const) all.push({ name: `${n.name}.${kind}`, topic: `${n.topic}.${kind}`, layer: n.name, kind });
+      }
+    }
+    return all;
+  }
+
   private environment(): TaskEnvironment {
     return {
-      kafka: this.kafka, admin: this.admin, config: this.config, plan: this.plan, facts: this.facts, layout: this.layout,
+      kafka: this.kafka, admin: this.admin, config: this.config, plan: this.plan, facts: this.facts, layout: this.layout, written: this.written,
       seek: (topic, partition, offset) => this.consumer.seek({ topic, partition, offset: String(offset) }),
       readChangelog: (task, offset) => new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -196,7 +234,7 @@ export class Worker {
       Number(batch.highWatermark),
     );
     const lane = task.merge.lane(batch.topic, batch.partition);
-    if (lane && lane.queue.length > LANE_PAUSE_AT) {
+    if (lane && bufferedIn(lane) > LANE_PAUSE_AT) {
       this.pausedLanes.add(`${lane.topic}\u0000${lane.partition}`);
       this.consumer.pause([{ topic: lane.topic, partitions: [lane.partition] }]);
     }
@@ -204,17 +242,24 @@ export class Worker {
 
   /** The processing loop: feeds every task, commits the ones that are due, until stopped. */
   async loop(): Promise<void> {
-    const started = Date.now();
-    let total = 0;
     const rate = this.config.maxRecordsPerSecond;
+    // A token bucket holding at most a tenth of a second's worth: time spent waiting (for the group,
+    // for records) must not turn into a burst past the rate.
+    let tokens = 0;
+    let refilled = Date.now();
     while (!this.stopping) {
       let fed = 0;
       for (const task of [...this.tasks.values()]) {
         if (this.stopping) break;
-        const budget = rate > 0 ? Math.max(0, Math.min(STEP_BUDGET, Math.floor(((Date.now() - started) * rate) / 1000) - total)) : STEP_BUDGET;
+        if (rate > 0) {
+          const now = Date.now();
+          tokens = Math.min(Math.max(1, rate / 10), tokens + ((now - refilled) * rate) / 1000);
+          refilled = now;
+        }
+        const budget = rate > 0 ? Math.min(STEP_BUDGET, Math.floor(tokens)) : STEP_BUDGET;
         try {
           const step = task.finished ? { fed: 0, caughtUp: true } : budget === 0 ? { fed: 0, caughtUp: false } : task.step(budget);
-          total += step.fed;
+          if (rate > 0) tokens -= step.fed;
           fed += step.fed;
           this.resumeLanes(task);
           if (step.caughtUp && this.config.exitWhenCaughtUp) task.finish();
@@ -250,7 +295,7 @@ export class Worker {
   private resumeLanes(task: Task): void {
     for (const lane of task.merge.lanes) {
       const key = `${lane.topic}\u0000${lane.partition}`;
-      if (lane.queue.length < LANE_RESUME_AT && this.pausedLanes.delete(key)) this.consumer.resume([{ topic: lane.topic, partitions: [lane.partition] }]);
+      if (bufferedIn(lane) < LANE_RESUME_AT && this.pausedLanes.delete(key)) this.consumer.resume([{ topic: lane.topic, partitions: [lane.partition] }]);
     }
   }
 
@@ -296,8 +341,7 @@ export class Worker {
   }
 
   fail(error: unknown): never {
-    const err = error instanceof Error ? error : new Error(String(error));
-    send({ type: 'error', worker: this.config.workerIndex, message: err.message, stack: err.stack ?? null, location: userLocation(err.stack, SANDBOX_DIR) });
+    reportError(error, this.config.workerIndex);
     process.exit(1);
   }
 }
@@ -307,14 +351,19 @@ function isUserFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'PipelineFailure';
 }
 
-function planOutputs(plan: PipelinePlan, suffix: string): string[] {
-  const topics: string[] = [];
-  for (const n of plan.nodes) {
-    if (n.kind === 'source') topics.push(outputTopic({ name: `${n.name}.dead_letter`, topic: `${n.topic}.dead_letter`, layer: n.name, kind: 'dead_letter' }, suffix));
-    if (n.kind === 'layer') {
-      topics.push(n.topic + suffix);
-      for (const kind of ['late', 'quarantine', 'dead_letter']) topics.push(`${n.topic}.${kind}${suffix}`);
-    }
-  }
-  return topics;
+/** An error no restart can mend: the run must stop and say why. */
+export class FatalRunError extends Error {
+  override readonly name = 'FatalRunError';
+}
+
+/**
+ * Reports an error to the supervisor with the user's file:line: from its own stack, or from its
+ * cause's (a PipelineFailure wraps the error the user's transform threw).
+ */
+export function reportError(error: unknown, worker: number): void {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const cause = err.cause instanceof Error ? err.cause : null;
+  const location = userLocation(err.stack, SANDBOX_DIR) ?? userLocation(cause?.stack, SANDBOX_DIR);
+  const stack = cause?.stack ? `${err.stack ?? err.message}\nCaused by: ${cause.stack}` : (err.stack ?? null);
+  send({ type: 'error', worker, message: err.message, stack, location, fatal: isUserFailure(err) || err instanceof FatalRunError });
 }

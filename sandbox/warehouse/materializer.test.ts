@@ -186,3 +186,50 @@ test('a transactional topic is materialized read_committed: caught up past the m
     }
   });
 });
+
+test('a group DuckDB could not commit is read again: every row once, none lost, none twice', { timeout: 60_000 }, async () => {
+  await withBroker(async (broker, kafka) => {
+    const admin = kafka.admin();
+    const producer = kafka.producer();
+    await admin.connect();
+    await producer.connect();
+    const warehouse = await Warehouse.open({ path: ':memory:' });
+    // Once armed, the next transaction fails as a full disk would make it; the ones after succeed.
+    const ingestGroup = warehouse.ingestGroup.bind(warehouse);
+    let armed = false;
+    let failed = 0;
+    warehouse.ingestGroup = (batches) => {
+      if (!armed) return ingestGroup(batches);
+      armed = false;
+      failed++;
+      return Promise.reject(new Error('disk full'));
+    };
+    const log: string[] = [];
+    let materializer: Materializer | undefined;
+    const produceAll = async (from: number) => {
+      for (const topic of ['retry.a', 'retry.b']) {
+        for (const partition of [0, 1]) await send(producer, topic, partition, Array.from({ length: 5 }, (_, i) => ({ value: JSON.stringify({ n: from + i }) })));
+      }
+    };
+    try {
+      await admin.createTopics({ topics: [{ topic: 'retry.a', numPartitions: 2 }, { topic: 'retry.b', numPartitions: 2 }], timeout: 5000 });
+      await produceAll(0);
+      materializer = await Materializer.start(warehouse, { bootstrap: broker.bootstrap, pattern: /^retry\./, requestTimeoutMs: 5000, log: (m) => log.push(m) });
+      await materializer.waitUntilCaughtUp(30_000, 50);
+      // The failure strikes a running materializer, after its start-up seeks are long done.
+      armed = true;
+      await produceAll(5);
+      await materializer.waitUntilCaughtUp(30_000, 50);
+      assert.equal(failed, 1, 'one transaction failed');
+      assert.ok(log.some((m) => /disk full/.test(m)), `the failure was reported: ${log.join('; ')}`);
+      for (const table of ['retry_a', 'retry_b']) {
+        assert.deepEqual((await warehouse.query(`SELECT count(*), count(DISTINCT (_partition, _offset)), sum(n) FROM ${table}`)).rows, [[20, 20, 90]], table);
+      }
+    } finally {
+      await materializer?.stop();
+      await warehouse.close();
+      await producer.disconnect();
+      await admin.disconnect();
+    }
+  });
+});

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Admin, Consumer, EachBatchPayload, LogEntry } from 'kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
-import type { Warehouse } from './warehouse';
+import type { PreparedBatch, Warehouse } from './warehouse';
 
 export interface MaterializerOptions {
   /**
@@ -61,6 +61,14 @@ function defaultGroupId(warehouse: Warehouse): string {
   return `medallion-warehouse-${createHash('sha256').update(where).digest('hex').slice(0, 12)}`;
 }
 
+/** What waits for DuckDB: a decoded batch, or the end of a run of markers to count as read. */
+type Waiting =
+  | { kind: 'batch'; prepared: PreparedBatch; key: string; topic: string; partition: number; last: number; contiguous: boolean; records: number }
+  | { kind: 'marker'; key: string; topic: string; partition: number; last: number };
+
+/** Most records decoded and waiting for DuckDB before fetching pauses: bounds memory. */
+const MAX_WAITING_RECORDS = 200_000;
+
 export class Materializer {
   private consumer: Consumer | undefined;
   private readonly admin: Admin;
@@ -80,10 +88,15 @@ export class Materializer {
   /** Per partition, the offset after the last batch handed to the warehouse, committed or not. */
   private readonly queuedTo = new Map<string, number>();
   /**
-   * The batch being committed to DuckDB, and what follows its commit. One batch is in flight at a
-   * time while the next is fetched and decoded; that overlap is most of the materializer's speed.
+   * Batches fetched and decoded but not yet handed to DuckDB, in fetch order, and markers to apply
+   * once the batches before them are committed.
    */
-  private inFlight: Promise<void> = Promise.resolve();
+  private waiting: Waiting[] = [];
+  /**
+   * The group of batches DuckDB is committing, one transaction for all. While it commits, the next
+   * batches are fetched and decoded; when it is done, everything waiting goes in as the next group.
+   */
+  private group: Promise<void> | undefined;
 
   private constructor(
     private readonly warehouse: Warehouse,
@@ -150,7 +163,7 @@ export class Materializer {
   }
 
   private async subscribe(topics: string[]): Promise<void> {
-    await this.inFlight;
+    await this.settled();
     await this.consumer?.disconnect();
     this.consumer = undefined;
     this.subscribed = topics;
@@ -213,49 +226,99 @@ export class Materializer {
     if (!this.continues(topic, partition, first)) return;
     const key = `${topic}\0${partition}`;
     this.queuedTo.set(key, Math.max(this.queuedTo.get(key) ?? 0, last + 1));
-    this.inFlight = this.inFlight.then(() => {
-      this.consumed.set(key, Math.max(this.position(topic, partition), last + 1));
-    });
+    this.waiting.push({ kind: 'marker', key, topic, partition, last });
+    this.pump();
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload): Promise<void> {
-    if (isStale() || batch.messages.length === 0) return;
+    if (isStale() || this.stopped || batch.messages.length === 0) return;
     const { topic, partition } = batch;
-    // Decoding (the JSON parsing) needs no database, so it runs while the batch before commits.
-    const prepared = this.warehouse.prepare(topic, partition, batch.messages);
-    await this.inFlight;
-    // A failed batch before this one seeks back to the warehouse's position; this batch came from
-    // beyond it and must not be appended over the gap.
-    if (isStale() || this.stopped) return;
     const first = Number(batch.firstOffset());
     const last = Number(batch.lastOffset());
-    const contiguous = this.continues(topic, partition, first);
     const key = `${topic}\0${partition}`;
+    const contiguous = this.continues(topic, partition, first);
     if (contiguous) this.queuedTo.set(key, Math.max(this.queuedTo.get(key) ?? 0, last + 1));
-    this.inFlight = this.warehouse.ingestPrepared(prepared).then(
-      async (result) => {
-        this.batches++;
-        this.records += result.appended;
-        if (contiguous) this.consumed.set(key, Math.max(this.position(topic, partition), last + 1));
-        await this.commitGroupOffset(topic, partition, last + 1);
-      },
-      (error: unknown) => {
-        this.options.log?.(`materializing ${topic}/${partition} failed, reading it again: ${error instanceof Error ? error.message : String(error)}`);
-        this.queuedTo.delete(key);
-        this.consumer?.seek({ topic, partition, offset: String(this.position(topic, partition)) });
-      },
-    );
+    // Decoding (the JSON parsing) needs no database, so it runs while DuckDB commits the group before.
+    const prepared = this.warehouse.prepare(topic, partition, batch.messages);
+    this.waiting.push({ kind: 'batch', prepared, key, topic, partition, last, contiguous, records: batch.messages.length });
+    this.pump();
     // The fetch position moves on now; the group's committed offset only after DuckDB commits.
     resolveOffset(batch.lastOffset());
+    while (this.group && this.waitingRecords() > MAX_WAITING_RECORDS) await this.group;
     await heartbeat();
   }
 
-  /** Commits the group's offset, a hint for lag tools: a failure (say, mid-rebalance) is only logged. */
-  private async commitGroupOffset(topic: string, partition: number, offset: number): Promise<void> {
+  private waitingRecords(): number {
+    let records = 0;
+    for (const w of this.waiting) if (w.kind === 'batch') records += w.records;
+    return records;
+  }
+
+  /**
+   * Hands everything waiting to DuckDB as one group, unless a group is being committed. A group
+   * takes the waiting entries in order and stops before a second batch of the same topic (one
+   * transaction writes each table once), so every partition's batches stay in offset order.
+   */
+  private pump(): void {
+    if (this.group || this.waiting.length === 0) return;
+    const taken: Waiting[] = [];
+    const topics = new Set<string>();
+    let next = 0;
+    for (; next < this.waiting.length; next++) {
+      const w = this.waiting[next]!;
+      if (w.kind === 'batch') {
+        if (topics.has(w.topic)) break;
+        topics.add(w.topic);
+      }
+      taken.push(w);
+    }
+    this.waiting = this.waiting.slice(next);
+    const batches = taken.filter((w): w is Extract<Waiting, { kind: 'batch' }> => w.kind === 'batch');
+    const written = batches.length > 0 ? this.warehouse.ingestGroup(batches.map((b) => b.prepared)) : Promise.resolve([]);
+    this.group = written.then(
+      (results) => {
+        this.group = undefined;
+        for (const [i, b] of batches.entries()) {
+          this.batches++;
+          this.records += results[i]?.appended ?? 0;
+          if (b.contiguous) this.consumed.set(b.key, Math.max(this.position(b.topic, b.partition), b.last + 1));
+        }
+        for (const w of taken) {
+          if (w.kind === 'marker') this.consumed.set(w.key, Math.max(this.position(w.topic, w.partition), w.last + 1));
+        }
+        void this.commitGroupOffsets(batches.map((b) => ({ topic: b.topic, partition: b.partition, offset: b.last + 1 })));
+        this.pump();
+      },
+      (error: unknown) => {
+        this.group = undefined;
+        // Nothing of the group is in. Its partitions are read again from the warehouse's position,
+        // and what was fetched after them is dropped: appending it would leave a gap. Batches
+        // fetched before the seek takes effect are stale, and onBatch skips them.
+        const failed = new Set(taken.map((w) => w.key));
+        this.options.log?.(`materializing ${[...new Set(batches.map((b) => `${b.topic}/${b.partition}`))].join(', ')} failed, reading again: ${error instanceof Error ? error.message : String(error)}`);
+        this.waiting = this.waiting.filter((w) => !failed.has(w.key));
+        for (const w of taken) {
+          const position = this.position(w.topic, w.partition);
+          this.queuedTo.set(w.key, position);
+          this.consumer?.seek({ topic: w.topic, partition: w.partition, offset: String(position) });
+        }
+        this.pump();
+      },
+    );
+  }
+
+  /** Resolves once nothing waits for DuckDB and no group is being committed. */
+  private async settled(): Promise<void> {
+    while (this.group) await this.group;
+  }
+
+  /** Commits the group's offsets, a hint for lag tools: a failure (say, mid-rebalance) is only logged. */
+  private async commitGroupOffsets(offsets: { topic: string; partition: number; offset: number }[]): Promise<void> {
+    if (offsets.length === 0) return;
     try {
-      await this.consumer?.commitOffsets([{ topic, partition, offset: String(offset) }]);
+      await this.consumer?.commitOffsets(offsets.map((o) => ({ ...o, offset: String(o.offset) })));
     } catch (error) {
-      this.options.log?.(`committing the group offset of ${topic}/${partition} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.log?.(`committing group offsets failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -291,7 +354,7 @@ export class Materializer {
     this.stopped = true;
     clearTimeout(this.refreshTimer);
     await this.refreshing;
-    await this.inFlight;
+    await this.settled();
     await this.consumer?.disconnect().catch(() => undefined);
     this.consumer = undefined;
     await this.admin.disconnect().catch(() => undefined);

@@ -3,59 +3,19 @@
 import * as vscode from 'vscode';
 import { CliCommand } from '../cli/cli-process';
 import type { Ctx } from '../ctx';
-import { bootstrapOf, connectionEnv } from '../kafka/connection';
-import { InspectorPanel, type InspectorPageSource } from '../panels/inspector-panel';
+import type { InspectorHost } from '../panels/inspector-host';
 import { primaryFolder, warehouseFile } from '../settings';
 import { tableBaseName } from '../../sandbox/warehouse/sql-names';
 import type { CommandTable } from './run-command';
 
-/**
- * The inspector page and bundle. `inspectorPageHtml` (sandbox/inspector/page-html.ts) and the
- * bundle in dist/webview/ are built by the inspector's own work; until they are part of this build
- * the command says so instead of showing an empty panel.
- */
-export let inspectorPage: ((extensionUri: vscode.Uri) => InspectorPageSource) | undefined;
-
-export function setInspectorPage(source: typeof inspectorPage): void {
-  inspectorPage = source;
-}
-
-const URL_IN_LINE = /\b(wss?|https?):\/\/(127\.0\.0\.1|localhost|\[::1\]|[\w.-]+):(\d+)(\/\S*)?/;
-
-export function inspectorCommands(ctx: Ctx): CommandTable {
-  let server: CliCommand | undefined;
-  let wsUrl: string | undefined;
-  const ensureServer = async (): Promise<string> => {
-    if (server && wsUrl && server.child.exitCode === null) return wsUrl;
-    const db = warehouseFile(primaryFolder());
-    const lines: string[] = [];
-    const found = new Promise<string>((resolve, reject) => {
-      server = new CliCommand(ctx.cliPath, ['inspect', '--warehouse', db, '--port', '0'], {
-        cwd: primaryFolder().fsPath,
-        onStdout: (line) => {
-          ctx.output.appendLine(line);
-          const match = URL_IN_LINE.exec(line);
-          if (match) resolve(match[1]!.startsWith('ws') ? match[0] : `ws://${match[2]}:${match[3]}${match[4] ?? '/'}`);
-        },
-        onStderr: (line) => {
-          ctx.output.appendLine(line);
-          lines.push(line);
-        },
-      });
-      void server.done.then((r) => reject(new Error(`medallion inspect exited (${r.code ?? r.signal}): ${lines.at(-1) ?? ''}`)));
-    });
-    wsUrl = await found;
-    return wsUrl;
-  };
-  ctx.track(new vscode.Disposable(() => server?.cancel(500)));
-
+export function inspectorCommands(ctx: Ctx, inspector: InspectorHost): CommandTable {
   const openInspector = async () => {
     ctx.requireTrust('The inspector');
-    if (!inspectorPage) throw new Error('the inspector page is not part of this build yet (sandbox/inspector and dist/webview/)');
-    const url = await ensureServer();
-    await InspectorPanel.create(inspectorPage(ctx.extension.extensionUri), url, (reason) => ctx.output.appendLine(`inspector relay closed: ${reason}`));
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Opening the inspector', cancellable: true }, async (progress, token) => {
+      progress.report({ message: 'materializing the topics into the warehouse' });
+      await inspector.open(token);
+    });
   };
-
   return {
     'medallion.inspector.open': openInspector,
     'medallion.layer.inspect': async () => openInspector(),
@@ -65,14 +25,11 @@ export function inspectorCommands(ctx: Ctx): CommandTable {
       if (!topic) return;
       const sql = await vscode.window.showInputBox({ title: `Query ${topic}`, prompt: 'SQL (DuckDB)', value: `SELECT * FROM ${tableBaseName(topic)} LIMIT 100` });
       if (!sql) return;
-      const connection = await ctx.connection();
-      const db = warehouseFile(primaryFolder());
       const output = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Querying ${topic}`, cancellable: true }, async (progress, token) => {
         progress.report({ message: 'materializing the topic into the warehouse' });
-        const materialize = await runCli(ctx, ['warehouse', 'materialize', '--bootstrap', bootstrapOf(connection), '--topics', topic, '--db', db, '--exit-when-idle'], token, connectionEnv(connection));
-        if (materialize.code !== 0) throw new Error(`materializing ${topic} failed: ${materialize.lines.at(-1) ?? ''}`);
+        await inspector.materialize([topic], token);
         progress.report({ message: 'running the query' });
-        const query = await runCli(ctx, ['query', sql, '--db', db, '--format', 'json'], token);
+        const query = await runQuery(ctx, sql, token);
         if (query.code !== 0) throw new Error(query.lines.join('\n') || `query exited with ${query.code}`);
         return query.stdout.join('\n');
       });
@@ -92,14 +49,14 @@ async function pickTopic(ctx: Ctx): Promise<string | undefined> {
   return (await vscode.window.showQuickPick(items, { placeHolder: 'Which layer or topic?' }))?.label;
 }
 
-async function runCli(ctx: Ctx, args: string[], token: vscode.CancellationToken, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string[]; lines: string[] }> {
+async function runQuery(ctx: Ctx, sql: string, token: vscode.CancellationToken): Promise<{ code: number | null; stdout: string[]; lines: string[] }> {
+  const args = ['query', sql, '--db', warehouseFile(primaryFolder()), '--format', 'json'];
   ctx.output.appendLine(`$ medallion ${args.join(' ')}`);
   const stdout: string[] = [];
   const lines: string[] = [];
   const command = new CliCommand(ctx.cliPath, args, {
     cwd: primaryFolder().fsPath,
     token,
-    env,
     onStdout: (line) => stdout.push(line),
     onStderr: (line) => {
       ctx.output.appendLine(line);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { CliCommand } from '../cli/cli-process';
 import type { Ctx } from '../ctx';
-import { bootstrapOf, connectionEnv } from '../kafka/connection';
+import { cliConnection } from '../kafka/connection';
 import { primaryFolder, replayDefaults } from '../settings';
 import type { CommandTable } from './run-command';
 
@@ -46,7 +46,8 @@ async function pickSample(topic: string | undefined): Promise<vscode.Uri | undef
 async function replay(ctx: Ctx, source: vscode.Uri): Promise<void> {
   const connection = await ctx.connection();
   const defaults = replayDefaults();
-  const args = ['replay', source.fsPath, '--bootstrap', bootstrapOf(connection)];
+  const { args: connectionArgs, env } = cliConnection(connection, 'replay');
+  const args = ['replay', source.fsPath, ...connectionArgs];
   if (defaults.speed) args.push('--speed', String(defaults.speed));
   if (defaults.loop) args.push('--loop');
   if (defaults.topicPrefix) args.push('--topic-prefix', defaults.topicPrefix);
@@ -58,7 +59,7 @@ async function replay(ctx: Ctx, source: vscode.Uri): Promise<void> {
       const command = new CliCommand(ctx.cliPath, args, {
         cwd: primaryFolder().fsPath,
         token,
-        env: connectionEnv(connection),
+        env,
         onStdout: (line) => {
           ctx.output.appendLine(line);
           lines.push(line);

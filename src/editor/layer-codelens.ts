@@ -2,6 +2,7 @@
 // live record count when the pipeline runs.
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import { layerRecords } from '../views/pipelines-tree';
 
 const SELECTOR: vscode.DocumentSelector = { language: 'typescript', pattern: '**/*.pipeline.ts' };
 
@@ -14,7 +15,7 @@ export function registerLayerCodeLens(ctx: Ctx): vscode.Disposable[] {
       const running = ctx.runs.isRunning(document.uri);
       return outline.layers.flatMap((layer) => {
         const range = new vscode.Range(layer.line, 0, layer.line, 0);
-        const count = ctx.runs.get(document.uri)?.metrics.get(layer.name)?.recordsOut ?? ctx.topics.count(layer.topic);
+        const count = layerRecords(layer.tier, ctx.runs.get(document.uri)?.metrics.get(layer.name), ctx.topics.count(layer.topic));
         const lens = (title: string, command: string, args: unknown[]) => new vscode.CodeLens(range, { title, command, arguments: args });
         const lenses = [
           running

@@ -12,6 +12,7 @@ import { rerunOnSave } from '../settings';
 
 export function registerRerunOnSave(ctx: Ctx): vscode.Disposable[] {
   const lastRunText = new Map<string, string>();
+  let unsupported = false;
   const remember = async (uri: vscode.Uri) => {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
     lastRunText.set(uri.toString(), document.getText());
@@ -21,7 +22,7 @@ export function registerRerunOnSave(ctx: Ctx): vscode.Disposable[] {
       if (run.state.kind === 'running' && !lastRunText.has(run.file.toString())) void remember(run.file);
     }),
     vscode.workspace.onDidSaveTextDocument(async (document) => {
-      if (!isPipelineFile(document.uri) || !rerunOnSave() || !vscode.workspace.isTrusted) return;
+      if (unsupported || !isPipelineFile(document.uri) || !rerunOnSave() || !vscode.workspace.isTrusted) return;
       const before = lastRunText.get(document.uri.toString());
       if (before === undefined) return;
       const after = document.getText();
@@ -30,16 +31,21 @@ export function registerRerunOnSave(ctx: Ctx): vscode.Disposable[] {
       const layer = changed === '*' ? outlinePipeline(after).layers[0]?.name : changed;
       if (!layer) return;
       lastRunText.set(document.uri.toString(), after);
-      await showRerun(ctx, document.uri, layer);
+      if ((await showRerun(ctx, document.uri, layer)) === 'unsupported') unsupported = true;
     }),
   ];
 }
 
-export async function showRerun(ctx: Ctx, file: vscode.Uri, layer: string): Promise<void> {
+/** Shows a re-run's difference; 'unsupported' when the CLI has no `rerun` command. */
+export async function showRerun(ctx: Ctx, file: vscode.Uri, layer: string): Promise<'shown' | 'unsupported'> {
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Re-running ${layer} and downstream`, cancellable: true },
     (_progress, token) => ctx.runs.rerun(file, layer, token),
   );
+  if (result.code !== 0 && result.text.some((l) => l.includes("unknown command 'rerun'"))) {
+    void vscode.window.showInformationMessage('Medallion: re-running a layer needs `medallion rerun`, which this build of the CLI does not have yet.');
+    return 'unsupported';
+  }
   const lines = [`# Re-run of ${path.basename(file.fsPath)} from ${layer}`, ''];
   if (result.diffs.length > 0) {
     lines.push('| layer | added | removed | changed |', '|---|---:|---:|---:|');
@@ -50,4 +56,5 @@ export async function showRerun(ctx: Ctx, file: vscode.Uri, layer: string): Prom
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') });
   await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
   if (result.code !== 0) void vscode.window.showWarningMessage(`Medallion: the re-run from ${layer} exited with code ${result.code}; see the output.`);
+  return 'shown';
 }

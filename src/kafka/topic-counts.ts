@@ -3,7 +3,7 @@
  * it runs on the extension host; kafkajs is loaded on first use so activation does not pay for it.
  */
 import type { Admin } from 'kafkajs';
-import { kafkaConfigOf, type Connection } from './connection';
+import { kafkaConfigOf, type Connection } from './connection-kind';
 import type { TopicCount } from './topic-groups';
 
 export class TopicCounter {

@@ -4,7 +4,7 @@
  * The panel keeps its context when hidden and is restored after a reload from its saved state.
  */
 import * as vscode from 'vscode';
-import { MessageRelay } from './message-relay';
+import { MessageRelay, type RelayOptions } from './message-relay';
 import { createNonce } from './nonce';
 
 export const INSPECTOR_VIEW_TYPE = 'medallion.inspector';
@@ -35,16 +35,16 @@ export class InspectorPanel implements vscode.Disposable {
   private relay: MessageRelay | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  static async create(source: InspectorPageSource, wsUrl: string, onClose: (reason: string) => void): Promise<InspectorPanel> {
+  static async create(source: InspectorPageSource, wsUrl: string, relayOptions: RelayOptions): Promise<InspectorPanel> {
     const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, 'Medallion Inspector', vscode.ViewColumn.Active, webviewOptions(source));
-    return InspectorPanel.attach(panel, source, wsUrl, onClose);
+    return InspectorPanel.attach(panel, source, wsUrl, relayOptions);
   }
 
   /** Hosts the inspector in a panel, new or restored after a reload. */
-  static async attach(panel: vscode.WebviewPanel, source: InspectorPageSource, wsUrl: string, onClose: (reason: string) => void): Promise<InspectorPanel> {
+  static async attach(panel: vscode.WebviewPanel, source: InspectorPageSource, wsUrl: string, relayOptions: RelayOptions): Promise<InspectorPanel> {
     panel.webview.options = { enableScripts: true, localResourceRoots: [source.root] };
     // The relay subscribes before the page loads, so the page's first message is not missed.
-    const relay = await MessageRelay.open(panel.webview, wsUrl, { onClose });
+    const relay = await MessageRelay.open(panel.webview, wsUrl, relayOptions);
     panel.webview.html = pageFor(panel.webview, source);
     return new InspectorPanel(panel, relay);
   }
@@ -55,6 +55,12 @@ export class InspectorPanel implements vscode.Disposable {
   ) {
     this.relay = relay;
     this.disposables.push(panel.onDidDispose(() => this.dispose()));
+  }
+
+  /** Relays to a restarted server; the page stays as it is. */
+  async reconnect(wsUrl: string, relayOptions: RelayOptions): Promise<void> {
+    this.relay?.dispose();
+    this.relay = await MessageRelay.open(this.panel.webview, wsUrl, relayOptions);
   }
 
   dispose(): void {

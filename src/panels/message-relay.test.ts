@@ -42,16 +42,22 @@ test('relays raw JSON both ways, holding page messages sent before the socket op
     });
     socket.send(JSON.stringify({ event: 'hello' }));
     socket.send(Buffer.from([1, 2, 3]));
-    socket.send('not json');
   });
   const page = fakeWebview();
-  const opening = MessageRelay.open(page.endpoint, `ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  // Sent while the relay is still loading ws: it must still arrive.
-  page.fromPage({ id: 1, method: 'query/run', params: { sql: 'select 1' } });
+  const forHost: unknown[] = [];
+  const opening = MessageRelay.open(page.endpoint, `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, {
+    forHost: (m) => m.kind === 'download' && forHost.push(m) > 0,
+  });
+  // Sent while the relay is still loading ws: it must still arrive. The page posts JSON text.
+  page.fromPage(JSON.stringify({ id: 1, method: 'query/run', params: { sql: 'select 1' } }));
   const relay = await opening;
-  await until(() => page.received.length >= 2);
-  assert.deepEqual(atServer, [{ id: 1, method: 'query/run', params: { sql: 'select 1' } }]);
-  assert.deepEqual(page.received, [{ event: 'hello' }, { id: 1, result: { rows: [[1, 'gold']] } }]);
+  page.fromPage(JSON.stringify({ kind: 'download', path: '/download/abc', fileName: 'gold.csv' }));
+  page.fromPage({ id: 2, method: 'schema/list', params: { kind: 'not-for-host' } });
+  await until(() => page.received.length >= 3);
+  assert.deepEqual(atServer, [{ id: 1, method: 'query/run', params: { sql: 'select 1' } }, { id: 2, method: 'schema/list', params: { kind: 'not-for-host' } }]);
+  // Socket text reaches the page unchanged; binary frames are not the protocol's and are dropped.
+  assert.deepEqual(page.received, [JSON.stringify({ event: 'hello' }), JSON.stringify({ id: 1, result: { rows: [[1, 'gold']] } }), JSON.stringify({ id: 2, result: { rows: [[1, 'gold']] } })]);
+  assert.deepEqual(forHost, [{ kind: 'download', path: '/download/abc', fileName: 'gold.csv' }]);
   relay.dispose();
   server.close();
 });

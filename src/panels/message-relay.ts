@@ -1,7 +1,9 @@
 /**
  * Relays raw JSON messages between a webview and the inspector's WebSocket, in both directions,
  * without reading them: the inspector page and `medallion inspect` share the protocol, the extension
- * host only carries it. Messages the webview sends before the socket opens wait in a bounded queue.
+ * host only carries it. The page posts JSON text (objects are serialized), socket text goes to the
+ * page as it came. Messages the webview sends before the socket opens wait in a bounded queue.
+ * One hook sees webview messages first: the page's requests meant for the host (a download).
  * This file imports no `vscode`, so it is tested in plain Node with a real WebSocket server. `ws` is
  * loaded on first use, so activating the extension does not pay for it.
  */
@@ -21,6 +23,11 @@ export interface RelayOptions {
   maxQueued?: number;
   /** Told when the socket closes or fails, with the reason. */
   onClose?: (reason: string) => void;
+  /**
+   * Sees each webview message, parsed, before it is relayed; returning true keeps it from the socket.
+   * Only messages whose text contains `"kind"` are parsed, so requests pass through unread.
+   */
+  forHost?: (message: Record<string, unknown>) => boolean;
 }
 
 export class MessageRelay {
@@ -44,7 +51,8 @@ export class MessageRelay {
     const maxQueued = options.maxQueued ?? 1000;
     this.socket = socket;
     const fromWebview = (message: unknown) => {
-      const text = JSON.stringify(message);
+      const text = typeof message === 'string' ? message : JSON.stringify(message);
+      if (options.forHost && text.includes('"kind"') && options.forHost(parseObject(text) ?? {})) return;
       if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
       else if (!this.closed) {
         this.queue.push(text);
@@ -60,14 +68,7 @@ export class MessageRelay {
       for (const text of this.queue.splice(0)) this.socket.send(text);
     });
     this.socket.on('message', (data, isBinary) => {
-      if (isBinary) return;
-      let message: unknown;
-      try {
-        message = JSON.parse(data.toString());
-      } catch {
-        return;
-      }
-      void webview.postMessage(message);
+      if (!isBinary) void webview.postMessage(data.toString());
     });
     const finish = (reason: string) => {
       if (this.closed) return;
@@ -83,5 +84,14 @@ export class MessageRelay {
     this.subscription.dispose();
     this.closed = true;
     this.socket.close();
+  }
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -84,7 +84,7 @@ export function firstChangedLayer(before: string, after: string): string | undef
  * Blanks out comments (keeping newlines and offsets) so a commented-out layer is not found. Calls
  * inside string literals are not recognized as such: a pipeline file rarely spells one.
  */
-function maskComments(text: string): string {
+export function maskComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (comment) => comment.replace(/[^\n]/g, ' '));
 }
 

@@ -1,48 +1,47 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mergeMetrics, parseRunLine } from './run-output';
+import { parseRunLine, problemAt, withRates, type LayerMetrics } from './run-output';
 
-test('reads layer metrics under their several spellings', () => {
-  const event = parseRunLine('{"type":"metrics","layer":"orders_clean","recordsIn":120,"recordsOut":100,"ratePerSec":55.5,"quarantined":3,"late":2,"deadLetters":1,"state":"running"}');
-  assert.deepEqual(event, {
-    kind: 'metrics',
-    metrics: { layer: 'orders_clean', state: 'running', recordsIn: 120, recordsOut: 100, ratePerSec: 55.5, quarantined: 3, late: 2, deadLetters: 1 },
-  });
-  const other = parseRunLine('{"layer":"hot_products","out":7,"throughput":3}');
-  assert.equal(other.kind, 'metrics');
-  assert.equal(other.kind === 'metrics' && other.metrics.recordsOut, 7);
-  assert.equal(other.kind === 'metrics' && other.metrics.ratePerSec, 3);
+const metricsLine = (at: number, out: number) =>
+  JSON.stringify({ type: 'metrics', metrics: { at, recordsPerSecond: 120, commits: 3, tasks: 1, tasksDone: 0, layers: { orders_clean: { in: 200, out, late: 2, quarantined: 7, deadLetters: 1 }, hot_products: { in: 50, out: 4, late: 0, quarantined: 0, deadLetters: 0 } } } });
+
+test('reads the runner metrics event into per-layer counters', () => {
+  const event = parseRunLine(metricsLine(1000, 150));
+  assert.equal(event.kind, 'metrics');
+  assert.ok(event.kind === 'metrics');
+  assert.equal(event.recordsPerSecond, 120);
+  assert.deepEqual(event.layers[0], { layer: 'orders_clean', recordsIn: 200, recordsOut: 150, late: 2, quarantined: 7, deadLetters: 1, ratePerSec: undefined });
+  assert.equal(event.layers.length, 2);
 });
 
-test('reads transform errors and expectation failures with their source location', () => {
-  assert.deepEqual(parseRunLine('{"type":"error","layer":"orders_clean","message":"boom","file":"lib/normalize.ts","line":12,"column":5}'), {
-    kind: 'problem',
-    problem: { kind: 'transform-error', message: 'boom', layer: 'orders_clean', file: 'lib/normalize.ts', line: 12, column: 5, count: 1 },
-  });
-  const located = parseRunLine('{"type":"dead_letter","error":"Cannot read properties of null","at":"/w/samples/lib/normalize.ts:40:17","count":4}');
-  assert.equal(located.kind, 'problem');
-  assert.deepEqual(located.kind === 'problem' && [located.problem.file, located.problem.line, located.problem.column, located.problem.count], ['/w/samples/lib/normalize.ts', 40, 17, 4]);
-  const expectation = parseRunLine('{"type":"expectation","layer":"orders_clean","rule":"positive_amount","action":"quarantine","count":9,"location":{"file":"shop.pipeline.ts","line":31}}');
-  assert.equal(expectation.kind, 'problem');
-  assert.deepEqual(expectation.kind === 'problem' && [expectation.problem.kind, expectation.problem.message, expectation.problem.line, expectation.problem.column], ['expectation', 'expectation positive_amount failed', 31, 1]);
+test('throughput comes from the difference between two metrics events', () => {
+  const first = parseRunLine(metricsLine(1000, 150));
+  const second = parseRunLine(metricsLine(3000, 250));
+  assert.ok(first.kind === 'metrics' && second.kind === 'metrics');
+  const previous = new Map<string, LayerMetrics>(withRates(new Map(), undefined, first).map((m) => [m.layer, m]));
+  const rated = withRates(previous, first.at, second);
+  assert.equal(rated.find((m) => m.layer === 'orders_clean')?.ratePerSec, 50);
+  assert.equal(rated.find((m) => m.layer === 'hot_products')?.ratePerSec, 0);
 });
 
-test('keeps anything else as text, without throwing', () => {
-  for (const line of ['starting pipeline shop', '{not json', '[1,2]', '{"type":"error","message":"no location"}', '{"type":"other"}', '']) {
+test('a worker error with a location becomes a problem on the user line', () => {
+  const event = parseRunLine(JSON.stringify({ type: 'worker-message', message: { type: 'error', worker: 0, message: "Cannot read properties of null (reading 'id')", stack: null, location: '/w/samples/lib/normalize.ts:40:17' } }));
+  assert.deepEqual(event, { kind: 'problem', problem: { kind: 'transform-error', message: "Cannot read properties of null (reading 'id')", layer: undefined, file: '/w/samples/lib/normalize.ts', line: 40, column: 17, count: 1 } });
+  const died = parseRunLine(JSON.stringify({ type: 'worker-exited', worker: 0, code: 1, signal: null, expected: false, reason: 'boom', location: 'file:///w/x.pipeline.ts:3' }));
+  assert.ok(died.kind === 'problem');
+  assert.deepEqual([died.problem.file, died.problem.line, died.problem.column], ['/w/x.pipeline.ts', 3, 1]);
+});
+
+test('errors without a usable location, and anything unknown, stay text', () => {
+  assert.equal(parseRunLine(JSON.stringify({ type: 'worker-message', message: { type: 'error', worker: 0, message: 'x', stack: null, location: null } })).kind, 'text');
+  assert.equal(problemAt('/w/node_modules/kafkajs/src/x.js:1:1', 'm'), undefined);
+  for (const line of ['starting', '{not json', '[1,2]', '{"type":"other"}', '{"type":"metrics"}', '']) {
     assert.deepEqual(parseRunLine(line), { kind: 'text', text: line });
   }
 });
 
-test('reads diffs and the caught-up signal', () => {
-  assert.deepEqual(parseRunLine('{"type":"diff","layer":"hot_products","added":2,"removed":1,"changed":0}'), { kind: 'diff', diff: { layer: 'hot_products', added: 2, removed: 1, changed: 0 } });
+test('reads caught-up, failure and diff lines', () => {
   assert.deepEqual(parseRunLine('{"type":"caught-up"}'), { kind: 'caught-up' });
-});
-
-test('merging metrics keeps the fields an update leaves out', () => {
-  const first = parseRunLine('{"layer":"g","recordsOut":5,"quarantined":2}');
-  const second = parseRunLine('{"layer":"g","recordsOut":9}');
-  assert.ok(first.kind === 'metrics' && second.kind === 'metrics');
-  const merged = mergeMetrics(first.metrics, second.metrics);
-  assert.equal(merged.recordsOut, 9);
-  assert.equal(merged.quarantined, 2);
+  assert.deepEqual(parseRunLine('{"type":"failed","error":"no such topic"}'), { kind: 'failed', error: 'no such topic' });
+  assert.deepEqual(parseRunLine('{"type":"diff","layer":"hot_products","added":2,"removed":1,"changed":0}'), { kind: 'diff', diff: { layer: 'hot_products', added: 2, removed: 1, changed: 0 } });
 });

@@ -1,19 +1,19 @@
 /**
- * Reads what `medallion run --json` and `medallion rerun` print: one JSON object a line with a
- * layer's metrics, a transform error or an expectation failure, mixed with plain text. Field names
- * are read leniently (several spellings per figure) because the extension only displays them; a line
- * that is not JSON, or JSON of an unknown type, is kept as plain text and never breaks a run.
+ * Reads what `medallion run --json` prints, one event a line (sandbox/runner's RunEvent): metrics
+ * with per-layer counters, worker errors with the source location of the user's code, worker exits,
+ * caught-up and failure. Lines that are not such JSON are kept as text and never break a run; a
+ * `{ type: 'diff' }` line (from `medallion rerun`) is a layer's difference from the previous run.
  */
 
 export interface LayerMetrics {
   layer: string;
-  state: string | undefined;
-  recordsIn: number | undefined;
-  recordsOut: number | undefined;
+  recordsIn: number;
+  recordsOut: number;
+  late: number;
+  quarantined: number;
+  deadLetters: number;
+  /** Records out per second since the previous metrics, when there was one. */
   ratePerSec: number | undefined;
-  quarantined: number | undefined;
-  late: number | undefined;
-  deadLetters: number | undefined;
 }
 
 export interface SourceProblem {
@@ -21,7 +21,7 @@ export interface SourceProblem {
   message: string;
   layer: string | undefined;
   file: string;
-  /** One-based, as the runner prints it. */
+  /** One-based, as stack traces print it. */
   line: number;
   /** One-based; 1 when unknown. */
   column: number;
@@ -36,93 +36,92 @@ export interface LayerDiff {
 }
 
 export type RunEvent =
-  | { kind: 'metrics'; metrics: LayerMetrics }
+  | { kind: 'metrics'; at: number | undefined; recordsPerSecond: number | undefined; layers: LayerMetrics[] }
   | { kind: 'problem'; problem: SourceProblem }
   | { kind: 'diff'; diff: LayerDiff }
   | { kind: 'caught-up' }
+  | { kind: 'failed'; error: string }
   | { kind: 'text'; text: string };
 
 type Json = Record<string, unknown>;
 
 export function parseRunLine(line: string): RunEvent {
   const trimmed = line.trim();
-  if (!trimmed.startsWith('{')) return { kind: 'text', text: line };
-  let value: unknown;
-  try {
-    value = JSON.parse(trimmed);
-  } catch {
-    return { kind: 'text', text: line };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'text', text: line };
-  const o = value as Json;
-  const type = str(o, 'type', 'kind', 'event');
-  if (type === 'caught-up' || type === 'caughtUp' || o.caughtUp === true) return { kind: 'caught-up' };
-  if (type === 'diff') {
-    const layer = str(o, 'layer');
-    if (layer) return { kind: 'diff', diff: { layer, added: num(o, 'added', 'inserted') ?? 0, removed: num(o, 'removed', 'deleted') ?? 0, changed: num(o, 'changed', 'updated') ?? 0 } };
-  }
-  if (type === 'error' || type === 'dead_letter' || type === 'dead-letter' || type === 'transform-error' || type === 'expectation' || type === 'expectation-failure') {
-    const problem = problemOf(o, type.startsWith('expectation') ? 'expectation' : 'transform-error');
-    if (problem) return { kind: 'problem', problem };
-  }
-  const layer = str(o, 'layer', 'name');
-  if (layer && (type === undefined || type === 'metrics' || type === 'layer')) {
-    return {
-      kind: 'metrics',
-      metrics: {
-        layer,
-        state: str(o, 'state', 'status'),
-        recordsIn: num(o, 'recordsIn', 'in', 'read', 'consumed'),
-        recordsOut: num(o, 'recordsOut', 'out', 'records', 'written', 'produced'),
-        ratePerSec: num(o, 'ratePerSec', 'recordsPerSec', 'throughput', 'rate'),
-        quarantined: num(o, 'quarantined', 'quarantine'),
-        late: num(o, 'late', 'lateRecords'),
-        deadLetters: num(o, 'deadLetters', 'deadLettered', 'dead_letter', 'deadLetter'),
-      },
-    };
+  const o = trimmed.startsWith('{') ? parseObject(trimmed) : undefined;
+  if (!o) return { kind: 'text', text: line };
+  switch (o.type) {
+    case 'metrics': {
+      const metrics = object(o.metrics);
+      const layers = object(metrics?.layers);
+      if (!metrics || !layers) break;
+      return {
+        kind: 'metrics',
+        at: num(metrics, 'at'),
+        recordsPerSecond: num(metrics, 'recordsPerSecond'),
+        layers: Object.entries(layers).flatMap(([layer, value]) => {
+          const c = object(value);
+          if (!c) return [];
+          return [{ layer, recordsIn: num(c, 'in') ?? 0, recordsOut: num(c, 'out') ?? 0, late: num(c, 'late') ?? 0, quarantined: num(c, 'quarantined') ?? 0, deadLetters: num(c, 'deadLetters') ?? 0, ratePerSec: undefined }];
+        }),
+      };
+    }
+    case 'worker-message': {
+      const m = object(o.message);
+      if (m?.type === 'error') return problemAt(str(m, 'location'), str(m, 'message') ?? 'the pipeline threw') ?? { kind: 'text', text: `worker error: ${str(m, 'message') ?? ''}` };
+      if (m?.type === 'warning') return { kind: 'text', text: `worker warning: ${str(m, 'message') ?? ''}` };
+      break;
+    }
+    case 'worker-exited':
+      if (o.expected === false) return problemAt(str(o, 'location'), `a worker died: ${str(o, 'reason') ?? 'unknown reason'}`) ?? { kind: 'text', text: `worker died: ${str(o, 'reason') ?? ''}` };
+      break;
+    case 'caught-up':
+      return { kind: 'caught-up' };
+    case 'failed':
+      return { kind: 'failed', error: str(o, 'error') ?? 'the run failed' };
+    case 'diff': {
+      const layer = str(o, 'layer');
+      if (layer) return { kind: 'diff', diff: { layer, added: num(o, 'added') ?? 0, removed: num(o, 'removed') ?? 0, changed: num(o, 'changed') ?? 0 } };
+      break;
+    }
   }
   return { kind: 'text', text: line };
 }
 
-function problemOf(o: Json, kind: SourceProblem['kind']): SourceProblem | undefined {
-  const location = typeof o.location === 'object' && o.location !== null ? (o.location as Json) : o;
-  let file = str(location, 'file', 'path', 'source');
-  let line = num(location, 'line');
-  let column = num(location, 'column', 'col');
-  const at = str(o, 'at', 'where');
-  if ((!file || !line) && at) {
-    const parsed = LOCATION.exec(at);
-    if (parsed) [file, line, column] = [parsed[1], Number(parsed[2]), parsed[3] ? Number(parsed[3]) : undefined];
+const LOCATION = /^(?:file:\/\/)?(.+?):(\d+)(?::(\d+))?$/;
+
+/** A `file:line:column` location (as stacks print it) made a problem; undefined without a usable location. */
+export function problemAt(location: string | undefined, message: string, kind: SourceProblem['kind'] = 'transform-error', layer?: string, count = 1): RunEvent | undefined {
+  const match = location ? LOCATION.exec(location.trim()) : null;
+  if (!match || match[1]!.includes('node_modules')) return undefined;
+  return { kind: 'problem', problem: { kind, message, layer, file: match[1]!, line: Number(match[2]), column: match[3] ? Number(match[3]) : 1, count } };
+}
+
+/** Adds throughput to new metrics from the previous ones: records out per second in between. */
+export function withRates(previous: Map<string, LayerMetrics>, previousAt: number | undefined, event: Extract<RunEvent, { kind: 'metrics' }>): LayerMetrics[] {
+  const seconds = previousAt !== undefined && event.at !== undefined ? (event.at - previousAt) / 1000 : undefined;
+  return event.layers.map((m) => {
+    const before = previous.get(m.layer);
+    const rate = seconds && seconds > 0 && before ? Math.max(0, (m.recordsOut - before.recordsOut) / seconds) : before?.ratePerSec;
+    return { ...m, ratePerSec: rate };
+  });
+}
+
+function parseObject(text: string): Json | undefined {
+  try {
+    return object(JSON.parse(text));
+  } catch {
+    return undefined;
   }
-  if (!file || !line) return undefined;
-  const rule = str(o, 'rule', 'expectation');
-  const message = str(o, 'message', 'error', 'reason') ?? (rule ? `expectation ${rule} failed` : 'transform failed');
-  return { kind, message: rule && !message.includes(rule) ? `${rule}: ${message}` : message, layer: str(o, 'layer'), file, line, column: column ?? 1, count: num(o, 'count', 'records') ?? 1 };
 }
 
-const LOCATION = /((?:[A-Za-z]:)?[^\s():]+\.[cm]?[tj]sx?):(\d+)(?::(\d+))?/;
-function str(o: Json, ...keys: string[]): string | undefined {
-  for (const key of keys) if (typeof o[key] === 'string') return o[key] as string;
-  return undefined;
+function object(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
-function num(o: Json, ...keys: string[]): number | undefined {
-  for (const key of keys) if (typeof o[key] === 'number' && Number.isFinite(o[key])) return o[key] as number;
-  return undefined;
+function str(o: Json, key: string): string | undefined {
+  return typeof o[key] === 'string' ? (o[key] as string) : undefined;
 }
 
-/** Merges a metrics update into the latest known metrics of a layer: fields absent in the update keep their value. */
-export function mergeMetrics(previous: LayerMetrics | undefined, update: LayerMetrics): LayerMetrics {
-  if (!previous) return update;
-  const pick = <K extends keyof LayerMetrics>(key: K): LayerMetrics[K] => (update[key] !== undefined ? update[key] : previous[key]);
-  return {
-    layer: update.layer,
-    state: pick('state'),
-    recordsIn: pick('recordsIn'),
-    recordsOut: pick('recordsOut'),
-    ratePerSec: pick('ratePerSec'),
-    quarantined: pick('quarantined'),
-    late: pick('late'),
-    deadLetters: pick('deadLetters'),
-  };
+function num(o: Json, key: string): number | undefined {
+  return typeof o[key] === 'number' && Number.isFinite(o[key]) ? (o[key] as number) : undefined;
 }

@@ -50,11 +50,15 @@ export class SandboxProcess implements vscode.Disposable {
           resolve(this.current);
         }
       });
-      child.stderr?.setEncoding('utf8').on('data', (text: string) => this.output.append(text));
+      let lastError = '';
+      child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+        this.output.append(text);
+        lastError = text.trim().split('\n').at(-1) ?? lastError;
+      });
       child.on('exit', (code, signal) => {
         this.child = undefined;
         const wasStopping = this.current.kind === 'stopped';
-        this.set(wasStopping || signal === 'SIGTERM' ? { kind: 'stopped' } : { kind: 'failed', reason: `sandbox exited with ${signal ?? `code ${code}`}` });
+        this.set(wasStopping || signal === 'SIGTERM' ? { kind: 'stopped' } : { kind: 'failed', reason: `sandbox exited with ${signal ?? `code ${code}`}${lastError ? `: ${lastError}` : ''}` });
         resolve(this.current);
       });
     });

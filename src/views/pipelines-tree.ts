@@ -65,15 +65,20 @@ function runDescription(run: PipelineRun | undefined): string {
   }
 }
 
-/** One line per layer: its tier, records (from the run, else the topic), throughput and side outputs. */
+/** A layer's records: what a bronze source read, what another layer wrote; else its topic's count. */
+export function layerRecords(tier: string, metrics: LayerMetrics | undefined, topicRecords: number | undefined): number | undefined {
+  if (!metrics) return topicRecords;
+  return tier === 'bronze' ? metrics.recordsIn : metrics.recordsOut;
+}
+
+/** One line per layer: its tier, records, throughput and side outputs. */
 export function layerDescription(tier: string, metrics: LayerMetrics | undefined, topicRecords: number | undefined): string {
   const parts = [tier];
-  const records = metrics?.recordsOut ?? topicRecords;
+  const records = layerRecords(tier, metrics, topicRecords);
   if (records !== undefined) parts.push(`${records} records`);
   if (metrics?.ratePerSec !== undefined) parts.push(`${Math.round(metrics.ratePerSec)}/s`);
   if (metrics?.quarantined) parts.push(`${metrics.quarantined} quarantined`);
   if (metrics?.late) parts.push(`${metrics.late} late`);
   if (metrics?.deadLetters) parts.push(`${metrics.deadLetters} dead letters`);
-  if (metrics?.state) parts.push(metrics.state);
   return parts.join(' · ');
 }

@@ -9,13 +9,29 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import WebSocket from 'ws';
+import { inspectorPageHtml, startInspectorServer } from '../../sandbox/inspector/index';
+import { record } from '../../sandbox/warehouse/test-support';
 import { Warehouse } from '../../sandbox/warehouse/index';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
 import {
   buildBundles, buildShopWarehouseFile, editorText, gridColumns, gridRows, launchChromium, openInspector, runAndWait, screenshot, startInspect, typeSql,
   type InspectProcess,
 } from './inspector-harness';
+
+/** Polls from Node: a predicate function would need eval in the page, which its policy forbids. */
+async function waitForText(page: Page, selector: string, expected: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: string | null = null;
+  while (Date.now() < deadline) {
+    seen = await page.textContent(selector).catch(() => null);
+    if (seen === expected) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`${selector}: expected "${expected}", still "${seen}" after ${timeoutMs} ms`);
+}
 
 describe('the inspector in a real browser', { timeout: 240_000 }, () => {
   let temp: TempDir;
@@ -56,6 +72,17 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     await screenshot(page, '01-loaded');
   });
 
+  it('lists the tables by layer and queries one when it is chosen', async () => {
+    const groups = await page.$$eval('.schema-group h3', (h) => h.map((x) => (x.textContent ?? '').trim()));
+    assert.deepEqual(groups.slice(0, 3), ['bronze', 'silver', 'gold']);
+    const runs = Number((await page.getAttribute('body', 'data-runs')) ?? 0);
+    await page.click('.schema-table[data-table="orders_clean_quarantine"] .table-name');
+    await page.waitForSelector(`body[data-runs="${runs + 1}"]`, { state: 'attached' });
+    const expected = await truth.query('SELECT count(*) FROM orders_clean_quarantine');
+    assert.match((await page.textContent('.result-info')) ?? '', new RegExp(`^${String(expected.rows[0]?.[0])} rows`));
+    assert.match(await editorText(page), /FROM "orders_clean_quarantine"/);
+  });
+
   it('runs a query and shows its rows in the grid', async () => {
     const sql = 'SELECT key, windowStart, revenueCents, orders FROM revenue_per_region_per_minute ORDER BY windowStart, key LIMIT 12';
     await typeSql(page, sql);
@@ -66,6 +93,38 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     assert.deepEqual(rows, expected.rows.map((r) => r.map((v) => String(v))));
     assert.match((await page.textContent('.result-info')) ?? '', /^12 rows/);
     await screenshot(page, '02-query');
+  });
+
+  it('runs only the selection, keeps a history, moves by keyboard, copies, and shows JSON cells as trees', async () => {
+    await typeSql(page, 'SELECT 1 AS first_statement;\nSELECT _key, _headers FROM orders ORDER BY _partition, _offset LIMIT 5');
+    // Select line 2 and run it alone.
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Shift+Home');
+    await runAndWait(page);
+    assert.deepEqual(await gridColumns(page), ['_key', '_headers']);
+    const history = await page.$$eval('select.history option', (options) => options.map((o) => o.textContent ?? ''));
+    assert.equal(history[1], 'SELECT _key, _headers FROM orders ORDER BY _partition, _offset LIMIT 5');
+    // Keyboard: focus the rows, go down twice, copy the cell.
+    await page.click('.grid-row[data-index="0"] .grid-cell:first-child');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.getAttribute('.grid-row.selected', 'data-index'), '2');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(inspect.url).origin });
+    await page.keyboard.press('Control+C');
+    const expected = await truth.query('SELECT _key, _headers FROM orders ORDER BY _partition, _offset LIMIT 5');
+    const clipboard = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+    assert.equal(clipboard, String(expected.rows[2]?.[0]));
+    // A JSON cell opens as a tree.
+    await page.click('.grid-row[data-index="2"] .grid-cell.nested');
+    await page.waitForSelector('.json-popover:not([hidden]) .json-node');
+    const keys = await page.$$eval('.json-popover .json-key', (k) => k.map((x) => x.textContent));
+    assert.ok(keys.includes('source-file: '), `the header tree shows source-file among ${keys.join(' ')}`);
+    await screenshot(page, '02b-json-tree');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.isHidden('.json-popover'), true);
+    // Picking from the history puts the query back in the editor.
+    await page.selectOption('select.history', '0');
+    assert.match(await editorText(page), /^SELECT _key, _headers FROM orders/);
   });
 
   it('completes a column name of the table the query names', async () => {
@@ -101,6 +160,18 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     await typeSql(page, 'SELECT range AS n, range % 7 AS m FROM range(1000000)');
     await runAndWait(page);
     assert.match((await page.textContent('.result-info')) ?? '', /^1,000,000 rows/);
+    // Dragging a column's edge resizes it.
+    const header = page.locator('.grid-header .grid-col').first();
+    const before = (await header.boundingBox())?.width ?? 0;
+    const handle = await page.locator('.grid-header .grid-col:first-child .resize-handle').boundingBox();
+    assert.ok(handle !== null);
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + 80, handle.y + handle.height / 2, { steps: 4 });
+    await page.mouse.up();
+    const after = (await header.boundingBox())?.width ?? 0;
+    assert.ok(Math.abs(after - before - 78) < 6, `column went from ${before} to ${after} px`);
+    assert.equal((await page.locator('.grid-row[data-index="0"] .grid-cell').first().boundingBox())?.width, after);
     const rowElements = await page.$$eval('.grid-row', (rows) => rows.length);
     assert.ok(rowElements < 120, `${rowElements} row elements for a million rows`);
     await page.$eval('.grid-body', (b) => (b.scrollTop = b.scrollHeight));
@@ -225,6 +296,83 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     assert.deepEqual(headers.slice(0, 2), ['reason', 'rule']);
     await screenshot(page, '11-quarantine');
     await page.click('[data-tab="query"]');
+  });
+
+  it('runs over postMessage through a relay, as in a VS Code webview, and hands exports to the host', async () => {
+    // What the extension does: show the same page with the postmessage transport, and relay every
+    // message, unread, between the webview and the server's WebSocket.
+    const origin = new URL(inspect.url).origin;
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const webview = await context.newPage();
+    const sockets: string[] = [];
+    webview.on('websocket', (ws) => sockets.push(ws.url()));
+    // The extension derives the socket from the page's address, so the relay connects to `/`.
+    const relay = new WebSocket(`${origin.replace(/^http/, 'ws')}/`);
+    await new Promise((resolve, reject) => relay.once('open', resolve).once('error', reject));
+    const forHost: { kind: string; path?: string; fileName?: string }[] = [];
+    try {
+      // As src/panels/message-relay.ts does: messages go to the socket as JSON, and come back parsed.
+      relay.on('message', (data) => void webview.evaluate((message) => (globalThis as unknown as { postMessage(m: unknown, to: string): void }).postMessage(message, '*'), JSON.parse(String(data)) as unknown));
+      await webview.exposeFunction('relayToHost', (message: { kind: string; path?: string; fileName?: string }) => {
+        if (message.kind === 'download') forHost.push(message);
+        relay.send(JSON.stringify(message));
+      });
+      // VS Code's API as the webview sees it (a string: tsx would add helpers a function cannot take along).
+      await webview.addInitScript(`window.acquireVsCodeApi = () => ({
+        postMessage: (m) => window.relayToHost(m),
+        getState: () => window.savedState,
+        setState: (s) => { window.savedState = s; },
+      });`);
+      const nonce = randomBytes(18).toString('base64');
+      await webview.route(`${origin}/vscode-webview`, (route) => route.fulfill({
+        contentType: 'text/html',
+        body: inspectorPageHtml({ nonce, cspSource: origin, scriptUri: '/assets/inspector.js', styleUri: '/assets/inspector.css', workerUri: `${origin}/assets/editor.worker.js`, transport: 'postmessage' }),
+      }));
+      const problems: string[] = [];
+      webview.on('pageerror', (e) => problems.push(e.message));
+      await webview.goto(`${origin}/vscode-webview`);
+      await webview.waitForSelector('body[data-schema-tables]', { timeout: 30_000 });
+      await typeSql(webview, 'SELECT key, count(*) AS n FROM revenue_per_region_per_minute GROUP BY key ORDER BY key');
+      await runAndWait(webview);
+      const expected = await truth.query('SELECT key, count(*) AS n FROM revenue_per_region_per_minute GROUP BY key ORDER BY key');
+      assert.deepEqual(await gridRows(webview), expected.rows.map((r) => r.map(String)));
+      await webview.click('button[aria-label="Export the whole result as CSV"]');
+      await webview.waitForSelector('.status:text-matches("exported")', { timeout: 10_000 });
+      assert.equal(forHost.length, 1);
+      assert.equal(forHost[0]?.kind, 'download');
+      const response = await fetch(`${origin}${forHost[0]?.path ?? ''}`);
+      assert.equal((await response.text()).split('\n')[0], 'key,n');
+      assert.deepEqual(sockets, [], 'the webview opened no socket of its own');
+      assert.deepEqual(problems, []);
+      await screenshot(webview, '12-postmessage-webview');
+    } finally {
+      relay.close();
+      await context.close();
+    }
+  });
+
+  it('updates the layer counts live while records are ingested', async () => {
+    // DuckDB lets one process write a file, so this runs the server in this process over a fresh
+    // warehouse that the test appends to, as the demo does while a replay runs.
+    const live = await Warehouse.open({ path: path.join(temp.path, 'live.duckdb') });
+    const server = await startInspectorServer({ warehouse: live, webviewDir: path.join(__dirname, '..', '..', 'dist', 'webview') });
+    const context = await browser.newContext();
+    try {
+      const livePage = await context.newPage();
+      await livePage.goto(server.url);
+      await livePage.waitForSelector('body[data-schema-tables]');
+      for (let batch = 0; batch < 3; batch++) {
+        await live.ingest('orders', 0, Array.from({ length: 10 }, (_, i) => record(batch * 10 + i, { n: i })));
+        await live.ingest('orders_clean', 0, Array.from({ length: 5 }, (_, i) => record(batch * 5 + i, { n: i }, { 'medallion.layer': 'silver', 'medallion.output': 'orders_clean' })));
+        await waitForText(livePage, '.count-chip[data-layer="bronze"]', `bronze ${(batch + 1) * 10}`);
+        await waitForText(livePage, '.count-chip[data-layer="silver"]', `silver ${(batch + 1) * 5}`);
+      }
+      await screenshot(livePage, '13-live-counts');
+    } finally {
+      await context.close();
+      await server.close();
+      await live.close();
+    }
   });
 
   it('keeps the SQL across a reload and had no policy violations', async () => {

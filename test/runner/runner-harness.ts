@@ -7,7 +7,9 @@ import type { Kafka } from 'kafkajs';
 import path from 'node:path';
 import { createTestDriver, type Pipeline } from '../../sandbox/pipeline';
 import { bundlePipeline } from '../../sandbox/runner';
-import type { SourceNode } from '../../sandbox/engine';
+import { requirePipelineBundle } from '../../sandbox/runner/load-pipeline';
+import { rowIdOf, type SourceNode } from '../../sandbox/engine';
+import { planFacts } from '../../sandbox/runner/plan-facts';
 import { withTimeout } from '../support/timeouts';
 
 export interface ReadRecord {
@@ -32,8 +34,10 @@ export async function readToEnd(kafka: Kafka, topics: string[], timeoutMs = 20_0
   }
   const reached = new Map<string, number>();
   const pending = (): string[] => [...ends].filter(([k, end]) => (reached.get(k) ?? 0) < end).map(([k]) => k);
-  const out: ReadRecord[] = [];
-  if (pending().length === 0) return out;
+  // Keyed by position: a rebalance of the reading group re-delivers what it read since its last
+  // commit, and those copies are the reader's, not duplicates in the topic.
+  const read = new Map<string, ReadRecord>();
+  if (pending().length === 0) return [];
   const consumer = kafka.consumer({ groupId: `read-${Date.now()}-${Math.random()}`, readUncommitted: false, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 500 });
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
@@ -51,22 +55,20 @@ export async function readToEnd(kafka: Kafka, topics: string[], timeoutMs = 20_0
         if (Number(message.offset) >= (ends.get(`${topic}/${partition}`) ?? 0)) return;
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
-        out.push({ topic, partition, offset: Number(message.offset), key: message.key?.toString('utf8') ?? null, value: message.value?.toString('utf8') ?? null, timestamp: Number(message.timestamp), headers });
+        read.set(`${topic}/${partition}/${message.offset}`, { topic, partition, offset: Number(message.offset), key: message.key?.toString('utf8') ?? null, value: message.value?.toString('utf8') ?? null, timestamp: Number(message.timestamp), headers });
       },
     });
     await withTimeout(finished, timeoutMs, `reading ${topics.length} topics to their end (missing: ${pending().slice(0, 5).join(', ')})`);
   } finally {
     await consumer.disconnect().catch(() => {});
   }
-  return out;
+  return [...read.values()];
 }
 
 /** Loads a pipeline file the way the runner does (esbuild, `medallion-studio/pipeline` aliased). */
 export async function loadPipeline(file: string, workDir: string): Promise<Pipeline> {
   const bundle = await bundlePipeline(file, workDir);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const module = require(bundle) as { default: Pipeline };
-  return module.default;
+  return (requirePipelineBundle(bundle) as { default: Pipeline }).default;
 }
 
 /** One output record as the comparison sees it: the topic, the id, the change kind and the value's JSON. */
@@ -78,6 +80,7 @@ export type OutputLine = string;
  */
 export function referenceOutputs(pipeline: Pipeline, bronze: readonly ReadRecord[], tasks: readonly Record<string, number[]>[]): OutputLine[] {
   const lines: OutputLine[] = [];
+  const updatingLayers = planFacts(pipeline.plan).updating;
   for (const owned of tasks) {
     const driver = createTestDriver(pipeline, { lineage: false });
     const sources = pipeline.plan.nodes.filter((n): n is SourceNode => n.kind === 'source');
@@ -120,7 +123,9 @@ export function referenceOutputs(pipeline: Pipeline, bronze: readonly ReadRecord
     }
     driver.finish();
     for (const output of driver.job.outputs) {
-      for (const record of driver.job.drainOutput(output.name)) lines.push(line(output.topic, record.id, record.kind, JSON.stringify(record.value)));
+      // LINEAGE.md: an update-mode output names the row (the id without its change number) and the change.
+      const updating = output.kind === 'layer' && updatingLayers.has(output.layer);
+      for (const record of driver.job.drainOutput(output.name)) lines.push(line(output.topic, updating ? rowIdOf(record.id) : record.id, record.kind, JSON.stringify(record.value)));
     }
   }
   return lines.sort();

@@ -46,7 +46,7 @@ async function runWithOneKilled(workers: number, restartWorkers: boolean): Promi
     await produceEvents(broker);
     const run = await startPipelineRun({
       pipelineFile: FIXTURE, bootstrap: broker.bootstrap, workers, tasks: 'per-partition', fromBeginning: true,
-      exitWhenCaughtUp: true, commitIntervalMs: 50, maxRecordsPerSecond: 600, workDir: work.path, restartWorkers,
+      exitWhenCaughtUp: true, commitIntervalMs: 50, maxRecordsPerSecond: 200, workDir: work.path, restartWorkers,
     });
     const events: RunEvent[] = [];
     run.events.on('event', (e) => events.push(e));
@@ -55,11 +55,13 @@ async function runWithOneKilled(workers: number, restartWorkers: boolean): Promi
       return last?.type === 'worker-message' && last.message.type === 'assigned' ? last.message.tasks : [];
     };
     const committed = (worker: number): number => Math.max(0, ...events.flatMap((e) => (e.type === 'worker-message' && e.message.type === 'metrics' && e.message.worker === worker ? [e.message.commits] : [])));
-    // Every worker has tasks and has committed some of them before one is killed.
-    await waitFor(() => Array.from({ length: workers }, (_, w) => w).every((w) => assignedTo(w).length > 0 && committed(w) >= 2), { timeoutMs: 30_000, label: 'every worker committing its tasks' });
+    // The victim has tasks and has committed some of their progress before it is killed.
     const victim = workers - 1;
+    await waitFor(() => assignedTo(victim).length > 0 && committed(victim) >= 2, { timeoutMs: 30_000, label: 'the last worker committing its tasks' });
     const victimTasks = assignedTo(victim);
+    const done = events.flatMap((e) => (e.type === 'worker-message' && e.message.type === 'task-done' ? [e.message.task] : []));
     process.kill(run.pids()[victim]!, 'SIGKILL');
+    assert.deepEqual(victimTasks.filter((t) => done.includes(t)), [], 'the kill came before the victim\'s tasks reached their end');
     await withTimeout(run.caughtUp(), 60_000, 'the run catching up after the kill');
 
     assert.equal(events.filter((e) => e.type === 'worker-exited' && !e.expected).length, 1, 'one worker died');

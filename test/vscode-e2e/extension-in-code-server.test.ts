@@ -6,17 +6,19 @@
  * checks the extension's activation time. Screenshots go to test-artifacts/vscode/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { installVsix, startCodeServer, type RunningCodeServer } from './support/code-server';
 import { buildVsix } from './support/vsix';
+import { userWorkspace } from './support/workspace';
 import { CHROMIUM_ARGS, Workbench } from './support/workbench';
 
 const ROOT = path.join(__dirname, '..', '..');
-const SAMPLES = path.join(ROOT, 'samples');
+/** A copy of samples/ in a temporary folder, set up as a user's workspace (see userWorkspace). */
+let SAMPLES: string;
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'vscode');
 const ACTIVATION_BUDGET_MS = 100;
 
@@ -34,11 +36,17 @@ function linesIn(file: string): number {
   return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
 }
 
+/** Every test leaves a picture of the workbench as it ended, passed or failed, for the artifacts. */
+afterEach(async (t) => {
+  if (page) await page.screenshot({ path: path.join(ARTIFACTS, `last-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`) }).catch(() => undefined);
+});
+
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   tmp = mkdtempSync(path.join(tmpdir(), 'medallion-vscode-e2e-'));
+  SAMPLES = userWorkspace(ROOT, path.join(tmp, 'shop'));
   const vsix = path.join(tmp, 'medallion-studio.vsix');
-  buildVsix(ROOT, vsix);
+  buildVsix(ROOT, vsix, path.join(tmp, 'staging'));
   installVsix(vsix, path.join(tmp, 'extensions'), path.join(tmp, 'user'));
   server = await startCodeServer({
     extensionsDir: path.join(tmp, 'extensions'),
@@ -121,6 +129,36 @@ test('queries a layer: the topic goes into the DuckDB warehouse and the rows com
   const orders = linesIn(path.join(SAMPLES, 'data', 'orders.ndjson'));
   assert.match(text.replace(/\s+/g, ' '), new RegExp(`\\b${orders}\\b`), `the count of orders (${orders}) is not in: ${text}`);
   await screenshot('04-query-result');
+});
+
+test('opens the inspector in a webview, runs SQL there and reads the rows from its grid', async () => {
+  await wb.runCommand('Medallion: Open Inspector');
+  const inspector = wb.webview('Medallion Inspector');
+  await inspector.locator('.editor-host .view-lines').waitFor({ timeout: 120_000 });
+  const sql = 'SELECT count(*) AS orders, count(DISTINCT _partition) AS partitions FROM orders';
+  await inspector.locator('.editor-host .view-lines').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(sql);
+  await inspector.locator('.run-button').click();
+  const cell = inspector.locator('.grid-row[data-index="0"] .grid-cell:first-child');
+  await cell.waitFor({ timeout: 30_000 });
+  const orders = linesIn(path.join(SAMPLES, 'data', 'orders.ndjson'));
+  await inspector.locator(`.grid-row[data-index="0"] .grid-cell:first-child:text-is("${orders}")`).waitFor({ timeout: 30_000 });
+  await screenshot('05-inspector');
+});
+
+test('turns the replay into a test that Test Explorer runs and passes', async () => {
+  await wb.runCommand('Medallion: Turn the Last Replay into a Test');
+  await wb.notification(/made shop\.replay-\d+\.test\.ts with its snapshot/).waitFor({ timeout: 120_000 });
+  const made = readdirSync(SAMPLES).filter((n) => /^shop\.replay-\d+\.(test\.ts|snapshot\.json)$/.test(n));
+  assert.equal(made.length, 2, `the test and its snapshot: ${made.join(', ')}`);
+  await wb.runCommand('Test: Run All Tests');
+  await wb.openTestExplorer();
+  // The file's row in Test Explorer shows it passed, and the results name the test that ran.
+  await page.locator('.test-explorer .monaco-list-row', { hasText: /shop\.replay-\d+\.test\.ts/ }).locator('.codicon-testing-passed-icon').first().waitFor({ timeout: 120_000 });
+  await wb.treeRow(/replayed session of .* gives the outputs of its snapshot/).first().waitFor({ timeout: 30_000 });
+  await screenshot('06-test-explorer');
 });
 
 test('stops the sandbox', async () => {

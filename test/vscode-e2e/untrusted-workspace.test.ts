@@ -27,7 +27,7 @@ before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   tmp = mkdtempSync(path.join(tmpdir(), 'medallion-vscode-untrusted-'));
   const vsix = path.join(tmp, 'medallion-studio.vsix');
-  buildVsix(ROOT, vsix);
+  buildVsix(ROOT, vsix, path.join(tmp, 'staging'));
   installVsix(vsix, path.join(tmp, 'extensions'), path.join(tmp, 'user'));
   server = await startCodeServer({
     extensionsDir: path.join(tmp, 'extensions'),
@@ -65,5 +65,5 @@ test('an untrusted workspace shows its pipelines, starts no sandbox and says why
   assert.deepEqual(await wb.paletteOffers('Medallion: Show Activation Time'), ['Medallion: Show Activation Time']);
   await page.keyboard.press('Escape');
   assert.match(await wb.statusBarItem(/Sandbox/).first().innerText(), /Sandbox stopped/);
-  await page.screenshot({ path: path.join(ARTIFACTS, '05-untrusted-workspace.png') });
+  await page.screenshot({ path: path.join(ARTIFACTS, '07-untrusted-workspace.png') });
 });

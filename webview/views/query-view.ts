@@ -26,7 +26,7 @@ export interface QueryViewHost {
   download(path: string, fileName: string): void;
 }
 
-export function queryView(host: QueryViewHost): HTMLElement {
+export function queryView(host: QueryViewHost): HTMLElement & { openTable(name: string): void } {
   const { client, state } = host;
   const status = el('span', { class: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
   const history = el('select', { class: 'history', attrs: { 'aria-label': 'history' } });
@@ -217,7 +217,7 @@ export function queryView(host: QueryViewHost): HTMLElement {
     state.columnWidths = grid.columnWidths;
     host.save();
   });
-  return el(
+  const root = el(
     'div',
     { class: 'query-view' },
     el('div', { class: 'toolbar' }, runButton, history, el('span', { class: 'separator' }),
@@ -229,4 +229,10 @@ export function queryView(host: QueryViewHost): HTMLElement {
     el('div', { class: 'toolbar results-bar', attrs: { role: 'tablist' } }, gridTab, chartTab, el('span', { class: 'separator' }), traceButton, windowButton, copyButton, resultInfo),
     el('div', { class: 'results' }, el('div', { class: 'results-main' }, grid.element, chartHost), drawer),
   );
+  return Object.assign(root, {
+    openTable(name: string) {
+      editor.setValue(`SELECT *\nFROM "${name.replaceAll('"', '""')}"\nLIMIT 1000`);
+      void run({});
+    },
+  });
 }

@@ -37,6 +37,7 @@ export function windowDebugger(ref: GoldRowRef, debug: WindowDebug): HTMLElement
     el('h3', { text: `Records in the window (${debug.events.rows.length})` }),
     smallTable(debug.events, { first: ['counted', 'event_time_ms', '_key', '_topic', '_partition', '_offset', 'watermark_at_emit'], rowClass: (r) => (r[counted] === true ? 'counted' : 'not-counted') }),
     el('h3', { text: `Late records (${debug.late.rows.length})${debug.lateTables.length ? ` from ${debug.lateTables.join(', ')}` : ''}` }),
+    el('div', { class: 'note', text: 'These came behind the watermark and were sent to the late output, each with the reason the operator gave. A late record a layer drops without a late output leaves no row; the engine only counts it.' }),
     smallTable(lateWithBehind, { first: ['reason', 'behind_watermark_s', 'event_time_ms', 'watermark_ms'], rowClass: () => 'late' }),
     watermarkSet ? el('h3', { text: `Watermark as it advanced (${watermarkSet.rows.length} reports from ${debug.watermarks.available ? debug.watermarks.table : ''})` }) : null,
     watermarkSet ? smallTable(watermarkSet) : null,

@@ -177,13 +177,28 @@ export class GroupCoordinator {
    * markers: commit applies what the producer staged, abort drops it. Returns an error code.
    */
   endTxn(producerId: number, commit: boolean): number {
-    const staged = this.txnOffsets.take(producerId);
-    if (!commit || staged.length === 0) return ErrorCode.NONE;
+    const staged = this.takeTxnOffsets(producerId);
+    return commit ? this.applyTxnOffsets(staged) : ErrorCode.NONE;
+  }
+
+  /**
+   * Removes and returns what a producer staged. The transaction coordinator persists them with its
+   * PrepareCommit state before writing markers, because staged offsets live only in memory and a
+   * restart between the two would otherwise commit the records but lose the offsets.
+   */
+  takeTxnOffsets(producerId: number): StoredOffset[] {
+    return this.txnOffsets.take(producerId);
+  }
+
+  /** Applies a committed transaction's offsets, also when a restart completes the commit from the transaction log. */
+  applyTxnOffsets(offsets: StoredOffset[]): number {
+    if (offsets.length === 0) return ErrorCode.NONE;
     if (this.closed) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    // Offsets of groups deleted while the transaction was open go with their group.
-    const live = staged.filter((o) => this.groups.has(o.groupId));
+    // Deleting a group drops what it had staged; a group missing now is one that only had staged
+    // offsets before a restart, and comes back as Empty, as groups known by their offsets do.
+    for (const o of offsets) if (!this.groups.has(o.groupId)) this.groups.set(o.groupId, new Group(o.groupId, this.config));
     try {
-      this.offsets.commit(live);
+      this.offsets.commit(offsets);
     } catch {
       return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     }

@@ -9,12 +9,13 @@
  * timeout is aborted and its producer fenced.
  *
  * Transaction state is written to `transactions.json` on every change, so after a restart an open
- * transaction is aborted (its producer must start over) and one that was committing is completed.
+ * transaction is aborted (its producer must start over) and one that was committing is completed,
+ * group offsets included: they are written with the PrepareCommit phase, not only held in memory.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeControlBatch } from '../codec/record-batch';
-import type { GroupCoordinator } from '../groups/index';
+import type { GroupCoordinator, StoredOffset } from '../groups/index';
 import { ErrorCode } from '../handlers/error-codes';
 import type { ProducerIds } from '../producers/producer-ids';
 import type { TopicManager } from '../topics/topic-manager';
@@ -29,6 +30,8 @@ interface TxnEntry {
   /** "topic\u0000partition" keys, so topic names with any legal character stay unambiguous. */
   partitions: string[];
   groups: string[];
+  /** The group offsets of a committing transaction, persisted with the PrepareCommit phase. */
+  offsets?: StoredOffset[];
 }
 
 export interface ProducerRef {
@@ -60,8 +63,11 @@ export class TransactionCoordinator {
   /** InitProducerId for a transactional id: aborts what an older instance left open, bumps the epoch. */
   initProducerId(transactionalId: string, timeoutMs: number): { errorCode: number; producerId: number; producerEpoch: number } {
     const open = this.txns.get(transactionalId);
-    if (open && open.phase !== 'Empty') this.complete(transactionalId, open, false);
     const { producerId, producerEpoch } = this.producerIds.initTransactional(transactionalId);
+    // As Kafka does, the abort marker carries the bumped epoch: every partition the old instance
+    // wrote to then refuses its epoch, so a late write of a fenced zombie cannot open a
+    // transaction that no marker would ever close (and hold the last stable offset back for good).
+    if (open && open.phase !== 'Empty') this.complete(transactionalId, open, false, producerId === open.producerId ? producerEpoch : open.producerEpoch);
     this.txns.set(transactionalId, { producerId, producerEpoch, phase: 'Empty', timeoutMs, partitions: [], groups: [] });
     this.persist();
     return { errorCode: ErrorCode.NONE, producerId, producerEpoch };
@@ -139,14 +145,19 @@ export class TransactionCoordinator {
   private expire(transactionalId: string): void {
     const entry = this.txns.get(transactionalId);
     if (!entry || entry.phase !== 'Ongoing') return;
-    this.complete(transactionalId, entry, false);
     const bumped = this.producerIds.initTransactional(transactionalId);
+    this.complete(transactionalId, entry, false, bumped.producerId === entry.producerId ? bumped.producerEpoch : entry.producerEpoch);
     this.txns.set(transactionalId, { ...entry, ...bumped, phase: 'Empty', partitions: [], groups: [] });
     this.persist();
   }
 
   /** Writes the markers and settles the staged offsets; the phase is persisted first so a crash finishes the job. */
-  private complete(transactionalId: string, entry: TxnEntry, commit: boolean): number {
+  private complete(transactionalId: string, entry: TxnEntry, commit: boolean, markerEpoch = entry.producerEpoch): number {
+    // The staged offsets are only in memory: they are written with the PrepareCommit phase, so a
+    // restart that completes this commit applies them too (after a restart nothing is staged and
+    // the persisted ones are used).
+    const staged = this.groups.takeTxnOffsets(entry.producerId);
+    entry.offsets = commit ? [...(entry.offsets ?? []), ...staged] : [];
     entry.phase = commit ? 'PrepareCommit' : 'PrepareAbort';
     this.persist();
     const timer = this.timers.get(transactionalId);
@@ -159,7 +170,7 @@ export class TransactionCoordinator {
       if (!partition) continue;
       const marker = encodeControlBatch({
         producerId: entry.producerId,
-        producerEpoch: entry.producerEpoch,
+        producerEpoch: markerEpoch,
         type: commit ? 'commit' : 'abort',
         coordinatorEpoch: 0,
         timestamp: this.now(),
@@ -168,11 +179,12 @@ export class TransactionCoordinator {
       if (result.kind === 'error') errorCode = result.errorCode;
       partition.appended.notify();
     }
-    const groupError = this.groups.endTxn(entry.producerId, commit);
+    const groupError = commit ? this.groups.applyTxnOffsets(entry.offsets) : ErrorCode.NONE;
     if (errorCode === ErrorCode.NONE) errorCode = groupError;
     entry.phase = 'Empty';
     entry.partitions = [];
     entry.groups = [];
+    entry.offsets = [];
     this.persist();
     return errorCode;
   }

@@ -4,6 +4,7 @@ import { registerDemoCommands } from './demo';
 import { registerInspectCommands } from './inspect';
 import { registerSandboxCommands } from './sandbox';
 import { registerReplayCommands } from './replay';
+import { registerRunCommands } from './run';
 import { registerSamplesCommands } from './samples';
 import { registerWarehouseCommands } from './warehouse';
 
@@ -15,6 +16,7 @@ const groups: Register[] = [
   registerSamplesCommands,
   registerWarehouseCommands,
   registerReplayCommands,
+  registerRunCommands,
   registerInspectCommands,
 ];
 

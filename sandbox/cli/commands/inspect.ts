@@ -29,8 +29,9 @@ export function registerInspectCommands(program: Command): void {
         await warehouse.close();
         throw error;
       });
-      // The test harness and scripts read this line to find the port.
+      // Scripts and the VS Code extension read these lines to find the page and the socket.
       console.log(`inspector listening on ${server.url}`);
+      console.log(`inspector socket on ${server.wsUrl}`);
       const stop = async () => {
         await server.close();
         await warehouse.close();

@@ -1,10 +1,11 @@
 // `medallion replay <file|folder>`: produces source files into bronze topics. Ctrl-C stops after
 // the batch in flight is acknowledged; `--resume` then continues where it stopped. Resuming is
 // opt-in: replaying the same files again is how a session is reproduced, so a plain run starts over.
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_BOOTSTRAP, replay } from '../../replay/produce/replay';
 
 interface ReplayFlags {
+  client?: 'wire' | 'kafkajs';
   bootstrap: string;
   topicPrefix?: string;
   topic?: string;
@@ -38,6 +39,7 @@ export function registerReplayCommands(program: Command): void {
     .option('--resume', 'continue an interrupted replay after its last acknowledged records')
     .option('--state <file>', 'replay-state file (default: .medallion/replay-state.json)')
     .option('--batch <n>', 'most records per produce request', positiveInt)
+    .addOption(new Option('--client <client>', "the producer: the replayer's own lean idempotent one, or kafkajs").choices(['wire', 'kafkajs']))
     .action(async (source: string, flags: ReplayFlags) => {
       const controller = new AbortController();
       const onSigint = (): void => {
@@ -64,6 +66,7 @@ export function registerReplayCommands(program: Command): void {
             resume: flags.resume,
             stateFile: flags.state,
             batchRecords: flags.batch,
+            client: flags.client,
           }),
         });
         for (const file of result.files) console.log(`${file.file} → ${file.topic}: ${file.records} records`);

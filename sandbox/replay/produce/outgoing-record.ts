@@ -38,10 +38,11 @@ export interface PlacementState {
  * keeps an idle partition idle when a poison line follows an event of another partition.
  */
 export function toOutgoing(record: SourceRecord, config: StreamConfig, partitions: number, placement: PlacementState, displayName: string, loop = 0): OutgoingRecord {
+  // Literal names (the values of HEADERS) give every record's headers the same object shape.
   const headers: Record<string, string> = {
-    [HEADERS.sourceFile]: displayName,
-    [HEADERS.sourceLine]: String(record.line),
-    [HEADERS.contentType]: record.contentType,
+    'source-file': displayName,
+    'source-line': String(record.line),
+    'content-type': record.contentType,
   };
   if (loop > 0) headers[HEADERS.loop] = String(loop);
   const fields = record.value !== null && typeof record.value === 'object' && !Array.isArray(record.value) ? (record.value as Record<string, unknown>) : undefined;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { detectFormat, readSource } from './open-source';
+import { detectFormat, readSource, readSourceChunks } from './open-source';
 import { readNdjson } from './ndjson-reader';
 import type { ReadStart, SourceRecord } from './source-record';
 
@@ -100,4 +100,41 @@ test('CSV rows the parser cannot read are reported and replayed raw, not lost', 
   assert.match(records[2]!.error!, /unreadable CSV/);
   assert.equal(records[2]!.raw.toString(), '3,"never closed\n4,lost');
   assert.equal(records[2]!.line, 4);
+});
+
+test('reading in arrays gives the same records as reading one at a time, ASCII or not, across read buffers', async () => {
+  // Long enough to span several 1 MiB read buffers, with a multi-byte line in the middle so that
+  // some buffers are ASCII (decoded once) and one is not (decoded line by line).
+  const lines = Array.from({ length: 12_000 }, (_, i) => (i === 6_000 ? '{"name":"Zoë","n":6000}' : `{"n":${i},"pad":"${'x'.repeat(150)}"}`));
+  lines.splice(100, 0, '', '  ', '{"broken":');
+  const cases = [
+    await fileWith('big.ndjson', lines.join('\r\n') + '\r\n'),
+    await fileWith('rows.csv', `n,s\n${Array.from({ length: 2_500 }, (_, i) => `${i},v${i}`).join('\n')}\n`),
+    await fileWith('items.json', `[${Array.from({ length: 1_500 }, (_, i) => `{"n":${i}}`).join(',')}]`),
+  ];
+  for (const file of cases) {
+    const format = await detectFormat(file);
+    const chunked: SourceRecord[] = [];
+    let arrays = 0;
+    for await (const records of readSourceChunks(file, format)) {
+      assert.ok(records.length > 0, 'no empty arrays');
+      arrays++;
+      chunked.push(...records);
+    }
+    const single = await all(file);
+    assert.ok(arrays > 1, `${path.basename(file)} came in several arrays`);
+    assert.deepEqual(chunked.map((r) => [r.line, r.position, r.byteEnd, r.raw.toString('utf8'), r.value, r.error]), single.map((r) => [r.line, r.position, r.byteEnd, r.raw.toString('utf8'), r.value, r.error]));
+  }
+  const ndjson = await all(cases[0]!);
+  assert.equal(ndjson.length, 12_001, 'blank lines skipped, the broken line kept');
+  // Against the source itself, not the reader: every non-blank line, its text and its value.
+  const expected = lines.map((text, i) => ({ line: i + 1, text })).filter((l) => l.text.trim() !== '');
+  assert.deepEqual(ndjson.map((r) => [r.line, r.raw.toString('utf8')]), expected.map((l) => [l.line, l.text]));
+  for (const [i, r] of ndjson.entries()) {
+    const text = expected[i]!.text;
+    if (r.error === undefined) assert.deepEqual(r.value, JSON.parse(text));
+    else assert.throws(() => JSON.parse(text));
+  }
+  assert.deepEqual(ndjson.find((r) => r.line === 6_004)?.value, { name: 'Zoë', n: 6000 });
+  assert.equal(ndjson.find((r) => r.line === 103)?.raw.toString(), '{"broken":', 'the carriage return is not part of the record');
 });

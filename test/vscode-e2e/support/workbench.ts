@@ -81,6 +81,16 @@ export class Workbench {
     await this.page.locator('.pane-header', { hasText: 'Topics' }).waitFor({ timeout: 15_000 });
   }
 
+  /** The page inside a webview panel: VS Code nests it in two iframes. */
+  webview(title: string) {
+    return this.page.frameLocator(`iframe.webview.ready[title="${title}"], iframe.webview.ready`).first().frameLocator('iframe#active-frame');
+  }
+
+  async openTestExplorer(): Promise<void> {
+    await this.page.locator('.activitybar .action-item a[aria-label^="Testing"]').first().click();
+    await this.page.locator('.test-explorer').waitFor({ timeout: 15_000 });
+  }
+
   treeRow(text: string | RegExp): Locator {
     return this.page.locator('.monaco-list-row', { hasText: text });
   }

@@ -150,16 +150,14 @@ class WireSink implements RecordSink {
     const known = this.partitionCounts.get(topic);
     if (known !== undefined) return known;
     let missing = await this.refreshMetadata([topic]);
-    if (missing.includes(topic)) {
-      await this.createTopic(topic, createWith ?? 1);
-      // A new topic's leaders appear in metadata shortly after it is created.
-      for (let attempt = 0; attempt < 50 && missing.includes(topic); attempt++) {
-        await sleep(Math.min(20 * 2 ** attempt, 500));
-        missing = await this.refreshMetadata([topic]);
-      }
+    if (missing.includes(topic)) await this.createTopic(topic, createWith ?? 1);
+    // A new topic, or one whose leaders are being elected, is ready once every partition has one.
+    for (let attempt = 0; attempt < 40 && missing.includes(topic); attempt++) {
+      await sleep(Math.min(20 * 2 ** attempt, 500));
+      missing = await this.refreshMetadata([topic]);
     }
     const count = this.partitionCounts.get(topic);
-    if (count === undefined || count < 1) throw new Error(`topic ${topic} has no partitions`);
+    if (count === undefined || count < 1) throw new Error(`topic ${topic} has no partitions, or partitions without a leader`);
     return count;
   }
 
@@ -299,7 +297,10 @@ class WireSink implements RecordSink {
     }
   }
 
-  /** Refreshes brokers and leaders for `topics` (none: brokers only) and returns the topics that do not exist. */
+  /**
+   * Refreshes brokers and leaders for `topics` (none: brokers only) and returns the topics that are
+   * not ready: missing, or with a partition that has no leader yet.
+   */
   private async refreshMetadata(topics: string[]): Promise<string[]> {
     const answer = await this.withRetries('Metadata', async () => {
       const value = await (await this.anyConnection()).request(3, this.versions.metadata, {
@@ -320,10 +321,13 @@ class WireSink implements RecordSink {
         continue;
       }
       if (topic.errorCode !== KafkaErrorCode.NONE && !isRetriable(topic.errorCode)) throw new Error(`metadata for ${topic.name}: ${errorName(topic.errorCode)}`);
-      if (topic.partitions.length > 0) this.partitionCounts.set(topic.name, topic.partitions.length);
-      for (const p of topic.partitions) {
-        if (p.leaderId >= 0) this.leaders.set(`${topic.name}\u0000${p.partitionIndex}`, p.leaderId);
+      const led = topic.partitions.filter((p) => p.leaderId >= 0);
+      for (const p of led) this.leaders.set(`${topic.name}\u0000${p.partitionIndex}`, p.leaderId);
+      if (topic.errorCode !== KafkaErrorCode.NONE || topic.partitions.length === 0 || led.length < topic.partitions.length) {
+        missing.push(topic.name);
+        continue;
       }
+      this.partitionCounts.set(topic.name, topic.partitions.length);
     }
     return missing;
   }
