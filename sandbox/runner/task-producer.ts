@@ -27,9 +27,9 @@ export interface TaskProducer {
   close(): Promise<void>;
 }
 
-/** True when the connection needs what only kafkajs speaks here. */
+/** True when the data path goes through kafkajs: asked for, or the connection needs TLS or SASL, which only kafkajs speaks here. */
 export function needsKafkajs(connection: KafkaConnection): boolean {
-  return connection.sasl !== undefined || (connection.tls !== undefined && connection.tls !== false);
+  return connection.client === 'kafkajs' || connection.sasl !== undefined || (connection.tls !== undefined && connection.tls !== false);
 }
 
 /**

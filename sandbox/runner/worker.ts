@@ -57,6 +57,8 @@ export class Worker {
   private consumer!: Consumer;
   private fetcher: Fetcher | undefined;
   private fetching: Promise<void> = Promise.resolve();
+  /** Where the fetcher's last answer for each bronze partition ended (or where it was sought to). */
+  private readonly fetchedTo = new Map<string, number>();
   private layout!: TaskLayout;
   private readonly facts: PlanFacts;
   private readonly tasks = new Map<number, Task>();
@@ -164,9 +166,16 @@ export class Worker {
     const task = this.tasks.get(taskOfPartition(this.layout, part.partition));
     if (task === undefined) return;
     const lane = task.merge.lane(part.topic, part.partition);
-    if (lane === undefined || part.fetchOffset > lane.accepted) return;
+    if (lane === undefined) return;
+    // The fetcher's answers for a partition follow each other without gaps, except across a seek:
+    // an answer that starts neither inside what the lane accepted nor where the previous one ended
+    // was fetched from before the seek and is dropped.
+    const key = `${part.topic}\u0000${part.partition}`;
+    if (part.fetchOffset > lane.accepted && part.fetchOffset !== this.fetchedTo.get(key)) return;
+    this.fetchedTo.set(key, part.nextOffset);
     task.merge.offer(part.topic, part.partition, part.fetchOffset, part.records, part.highWatermark);
-    // Markers and aborted records leave gaps the merge must not wait for.
+    // Markers and aborted records leave gaps the merge must not wait for. The merge takes a skip only
+    // once the lane's queue is empty; a later answer (empty, after the long poll) repeats it.
     task.merge.skipTo(part.topic, part.partition, part.nextOffset);
     this.pauseIfFull(task, part.topic, part.partition);
   }
@@ -266,6 +275,7 @@ export class Worker {
         ...base,
         seek: (topic, partition, offset) => {
           fetcher.assign(topic, partition, offset);
+          this.fetchedTo.set(`${topic}\u0000${partition}`, offset);
           fetcher.resume(topic, partition);
           this.pausedLanes.delete(`${topic}\u0000${partition}`);
         },
