@@ -206,6 +206,7 @@ async function latency(workDir: string, rate: number, seconds: number): Promise<
     const materializer = await Materializer.start(warehouse, { bootstrap: broker.bootstrap, pattern: MATERIALIZED, log: () => {} });
     run = await startPipelineRun({ pipelineFile: PIPELINE, bootstrap: broker.bootstrap, fromBeginning: true, commitIntervalMs: 100, workDir: path.join(workDir, 'run-2') });
     let replayStart = Number.NaN;
+    let newestSeen = Number.NEGATIVE_INFINITY;
     let polling = true;
     const poll = (async () => {
       while (polling) {
@@ -214,13 +215,17 @@ async function latency(workDir: string, rate: number, seconds: number): Promise<
         const result = await warehouse.query('SELECT epoch_ms(max(_timestamp)) FROM orders_clean').catch((e: unknown) => { if (process.env.DEBUG_E2E) console.log(String(e)); return null; });
         const newest = Number(result?.rows[0]?.[0]);
         if (!Number.isFinite(newest) || newest <= 0) continue;
+        newestSeen = newest;
         const sentAt = replayStart + (newest - span.first) / speed;
         lags.push(performance.now() - sentAt);
       }
     })();
     replayStart = performance.now();
     await replay({ source: dir, bootstrap: broker.bootstrap, speed, stateFile: path.join(workDir, 'replay-2.json'), progress: false, onBadRecord: () => {} });
-    await new Promise((r) => setTimeout(r, 2000));
+    // Keep sampling until the newest events are visible (or a minute has passed), so the tail of
+    // the lag distribution is measured rather than cut off when the replay ends.
+    const tailEnds = performance.now() + 60_000;
+    while (performance.now() < tailEnds && !(newestSeen >= span.last - 10_000)) await new Promise((r) => setTimeout(r, 100));
     polling = false;
     await poll;
     await materializer.stop();
