@@ -167,8 +167,12 @@ export class PipelineRuns implements vscode.Disposable {
         this.changed.fire(run);
         break;
       case 'diff':
-      case 'text':
         this.ctx.output.appendLine(line);
+        break;
+      case 'text':
+        this.ctx.output.appendLine(event.text);
+        break;
+      case 'quiet':
         break;
     }
   }
