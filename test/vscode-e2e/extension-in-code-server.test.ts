@@ -2,8 +2,10 @@
  * The extension in a real VS Code: code-server 4.100.3 (installed by scripts/setup-code-server.sh)
  * with the extension installed from the VSIX `vsce` packages, driven in Debian's Chromium as a user
  * would. It opens the samples workspace, starts the sandbox, replays the samples, reads the live
- * counts in the Topics view and the CodeLens, queries a layer through the DuckDB warehouse, and
- * checks the extension's activation time. Screenshots go to test-artifacts/vscode/.
+ * counts in the Topics view and the CodeLens, runs the sample pipeline with the real `medallion run`
+ * from its CodeLens until every layer shows records, queries a layer through the DuckDB warehouse,
+ * reads bronze and gold rows in the inspector webview, and checks the extension's activation time.
+ * Screenshots go to test-artifacts/vscode/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -34,6 +36,16 @@ async function screenshot(name: string): Promise<void> {
 
 function linesIn(file: string): number {
   return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+}
+
+/** The first row of the golden revenue per region per minute, by window start and region. */
+function firstGoldRow(): { key: string; revenueCents: number; orders: number } {
+  const rows = readFileSync(path.join(SAMPLES, 'expected', 'revenue_per_region_per_minute.ndjson'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => (JSON.parse(l) as { value: { key: string; windowStart: number; revenueCents: number; orders: number } }).value);
+  rows.sort((a, b) => a.windowStart - b.windowStart || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return rows[0]!;
 }
 
 /** Every test leaves a picture of the workbench as it ended, passed or failed, for the artifacts. */
@@ -119,6 +131,25 @@ test('CodeLens over each layer offers Run, Replay, Inspect and Test, with the li
   await screenshot('03-codelens');
 });
 
+test('runs the sample pipeline from its CodeLens, and the Pipelines view counts every layer', async () => {
+  const lenses = page.locator('.contentWidgets .codelens-decoration a');
+  await lenses.filter({ hasText: /^\W*Run$/ }).first().click();
+  // While it runs, the lens offers Stop instead of Run.
+  await lenses.filter({ hasText: /^\W*Stop$/ }).first().waitFor({ timeout: 60_000 });
+  await wb.openMedallionViews();
+  const pipelines = await wb.expandedPane('Pipelines');
+  const orders = linesIn(path.join(SAMPLES, 'data', 'orders.ndjson'));
+  // A layer's row shows what the run read (bronze) or wrote (silver, gold), then its throughput; the
+  // throughput comes only from the runner's metrics, never from the topic's count shown before a run.
+  const layerRow = (name: string, tier: string, records: string) => pipelines.locator('.monaco-list-row', { hasText: new RegExp(`^${name}\\s*${tier} · ${records} records · \\d+/s`) });
+  await pipelines.locator('.monaco-list-row', { hasText: /^shop\s*running/ }).waitFor({ timeout: 60_000 });
+  await layerRow('orders', 'bronze', String(orders)).waitFor({ timeout: 120_000 });
+  await layerRow('orders_clean', 'silver', '[1-9]\\d*').waitFor({ timeout: 120_000 });
+  await layerRow('revenue_per_region_per_minute', 'gold', '[1-9]\\d*').waitFor({ timeout: 120_000 });
+  await layerRow('hot_products', 'gold', '[1-9]\\d*').waitFor({ timeout: 120_000 });
+  await screenshot('03b-pipeline-running');
+});
+
 test('queries a layer: the topic goes into the DuckDB warehouse and the rows come back', async () => {
   await wb.runCommand('Medallion: Query a Layer');
   await wb.pick('orders', /^orders/);
@@ -148,6 +179,24 @@ test('opens the inspector in a webview, runs SQL there and reads the rows from i
   await screenshot('05-inspector');
 });
 
+test('reads the gold rows the run wrote from the inspector grid', async () => {
+  const inspector = wb.webview('Medallion Inspector');
+  // The earliest window of revenue per region is closed long before the samples end, so the run
+  // wrote it as the golden file has it; the inspector was opened after the run, with gold in it.
+  const sql = 'SELECT key, revenueCents, orders FROM revenue_per_region_per_minute ORDER BY windowStart, key LIMIT 1';
+  await inspector.locator('.editor-host .view-lines').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(sql);
+  await inspector.locator('.run-button').click();
+  const first = firstGoldRow();
+  const row = inspector.locator('.grid-row[data-index="0"]', { hasText: first.key });
+  await row.waitFor({ timeout: 60_000 });
+  const cells = (await row.locator('.grid-cell').allInnerTexts()).map((c) => c.trim());
+  assert.deepEqual(cells, [first.key, String(first.revenueCents), String(first.orders)]);
+  await screenshot('05b-inspector-gold');
+});
+
 test('turns the replay into a test that Test Explorer runs and passes', async () => {
   await wb.runCommand('Medallion: Turn the Last Replay into a Test');
   await wb.notification(/made shop\.replay-\d+\.test\.ts with its snapshot/).waitFor({ timeout: 120_000 });
@@ -161,7 +210,11 @@ test('turns the replay into a test that Test Explorer runs and passes', async ()
   await screenshot('06-test-explorer');
 });
 
-test('stops the sandbox', async () => {
+test('stops the pipeline, then the sandbox', async () => {
+  await wb.runCommand('Medallion: Stop Pipeline');
+  await wb.openMedallionViews();
+  const pipelines = await wb.expandedPane('Pipelines');
+  await pipelines.locator('.monaco-list-row', { hasText: /^shop\s*stopped/ }).waitFor({ timeout: 60_000 });
   await wb.runCommand('Medallion: Stop Sandbox');
   await wb.statusBarItem('Sandbox stopped').waitFor({ timeout: 30_000 });
 });
