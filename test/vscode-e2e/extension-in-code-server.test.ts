@@ -8,7 +8,7 @@
  * Screenshots go to test-artifacts/vscode/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
@@ -210,11 +210,47 @@ test('turns the replay into a test that Test Explorer runs and passes', async ()
   await screenshot('06-test-explorer');
 });
 
-test('stops the pipeline, then the sandbox', async () => {
+test('stops the pipeline from the command palette', async () => {
+  // With no pipeline in the active editor, the command acts on the workspace's only pipeline.
   await wb.runCommand('Medallion: Stop Pipeline');
   await wb.openMedallionViews();
   const pipelines = await wb.expandedPane('Pipelines');
   await pipelines.locator('.monaco-list-row', { hasText: /^shop\s*stopped/ }).waitFor({ timeout: 60_000 });
+});
+
+test('a transform that throws shows as an error at its line in the Problems view', async () => {
+  // The user's copy of the orders layer, edited so that its map throws on every order.
+  const text = [
+    '// A copy of the orders layer whose check throws, as a user might have broken it.',
+    "import { json, pipeline } from 'medallion-studio/pipeline';",
+    '',
+    "export default pipeline('broken_orders', (p) => {",
+    "  const raw = p.bronze('orders', { value: json<{ order_id: string }>(), key: (o) => o.order_id, eventTime: 'timestamp' });",
+    "  p.silver('orders_checked', raw.map((o) => {",
+    '    throw new Error(`cannot check order ${o.order_id}`);',
+    '  }));',
+    '});',
+    '',
+  ].join('\n');
+  writeFileSync(path.join(SAMPLES, 'broken.pipeline.ts'), text);
+  const throwLine = text.split('\n').findIndex((l) => l.includes('throw new Error')) + 1;
+  await wb.openFile('broken.pipeline.ts');
+  const lenses = page.locator('.contentWidgets .codelens-decoration a');
+  await lenses.filter({ hasText: /^\W*Run$/ }).first().click();
+  await lenses.filter({ hasText: /^\W*Stop$/ }).first().waitFor({ timeout: 60_000 });
+  // Every order becomes a dead letter carrying the frame that threw; the extension reads them back.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Shift+M');
+  const problem = page.locator('.markers-panel .monaco-list-row', { hasText: new RegExp(`cannot check order .*\\[Ln ${throwLine}, Col \\d+\\]`) });
+  await problem.first().waitFor({ timeout: 120_000 });
+  await screenshot('07-transform-error');
+  await wb.runCommand('Medallion: Stop Pipeline');
+  await wb.openMedallionViews();
+  const pipelines = await wb.expandedPane('Pipelines');
+  await pipelines.locator('.monaco-list-row', { hasText: /^broken_orders\s*stopped/ }).waitFor({ timeout: 60_000 });
+});
+
+test('stops the sandbox', async () => {
   await wb.runCommand('Medallion: Stop Sandbox');
   await wb.statusBarItem('Sandbox stopped').waitFor({ timeout: 30_000 });
 });
