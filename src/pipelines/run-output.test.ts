@@ -53,6 +53,7 @@ test('the runner bookkeeping and its flat per-layer lines are quiet; starts and 
     { type: 'worker-message', message: { type: 'heartbeat', worker: 0 } },
     { type: 'worker-message', message: { type: 'assigned', worker: 0, tasks: [0] } },
     { type: 'worker-message', message: { type: 'task-done', worker: 0, task: 0 } },
+    { type: 'rerun', run: 1, outputs: [] },
   ];
   for (const o of quiet) assert.deepEqual(parseRunLine(JSON.stringify(o)), { kind: 'quiet' }, JSON.stringify(o));
   assert.deepEqual(parseRunLine('{"type":"worker-started","worker":0,"pid":42}'), { kind: 'text', text: 'worker 0 started (pid 42)' });

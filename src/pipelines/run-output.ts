@@ -86,6 +86,9 @@ export function parseRunLine(line: string): RunEvent {
     case 'worker-exited':
       if (o.expected === false) return problemAt(str(o, 'location'), `a worker died: ${str(o, 'reason') ?? 'unknown reason'}`) ?? { kind: 'text', text: `worker died: ${str(o, 'reason') ?? ''}` };
       return { kind: 'text', text: `worker ${num(o, 'worker') ?? '?'} exited` };
+    case 'rerun':
+      // The whole re-run report, after the flat `diff` lines that carry what the extension shows.
+      return { kind: 'quiet' };
     case 'error':
       // The flat copy of a worker error or death that the worker-message or worker-exited line reported already.
       if (typeof o.at === 'string') return { kind: 'quiet' };

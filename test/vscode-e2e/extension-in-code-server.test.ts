@@ -4,7 +4,8 @@
  * would. It opens the samples workspace, starts the sandbox, replays the samples, reads the live
  * counts in the Topics view and the CodeLens, runs the sample pipeline with the real `medallion run`
  * from its CodeLens until every layer shows records, queries a layer through the DuckDB warehouse,
- * reads bronze and gold rows in the inspector webview, and checks the extension's activation time.
+ * reads bronze and gold rows in the inspector webview, shows a throwing transform as an error at its
+ * line, re-runs the fixed layer on save with its diff, and checks the extension's activation time.
  * Screenshots go to test-artifacts/vscode/.
  */
 import assert from 'node:assert/strict';
@@ -36,6 +37,18 @@ async function screenshot(name: string): Promise<void> {
 
 function linesIn(file: string): number {
   return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+}
+
+/** The lines of an NDJSON file that are JSON: the samples seed a few that are not. */
+function jsonLinesIn(file: string): number {
+  return readFileSync(file, 'utf8').split('\n').filter((l) => {
+    try {
+      JSON.parse(l);
+      return true;
+    } catch {
+      return false;
+    }
+  }).length;
 }
 
 /** The first row of the golden revenue per region per minute, by window start and region. */
@@ -218,7 +231,7 @@ test('stops the pipeline from the command palette', async () => {
   await pipelines.locator('.monaco-list-row', { hasText: /^shop\s*stopped/ }).waitFor({ timeout: 60_000 });
 });
 
-test('a transform that throws shows as an error at its line in the Problems view', async () => {
+test('a transform that throws shows as an error at its line, and saving the fix re-runs it and reports the diff', async () => {
   // The user's copy of the orders layer, edited so that its map throws on every order.
   const text = [
     '// A copy of the orders layer whose check throws, as a user might have broken it.',
@@ -244,6 +257,26 @@ test('a transform that throws shows as an error at its line in the Problems view
   const problem = page.locator('.markers-panel .monaco-list-row', { hasText: new RegExp(`cannot check order .*\\[Ln ${throwLine}, Col \\d+\\]`) });
   await problem.first().waitFor({ timeout: 120_000 });
   await screenshot('07-transform-error');
+
+  // The fix, saved in the editor, re-runs the layer and reports how its rows differ from the run.
+  await page.locator('.monaco-editor .view-lines', { hasText: 'cannot check order' }).first().click();
+  await page.keyboard.press('Control+G');
+  await page.keyboard.insertText(String(throwLine));
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Shift+Home');
+  await page.keyboard.insertText('return { orderId: o.order_id };');
+  await page.keyboard.press('Control+S');
+  const report = page.locator('.monaco-editor .view-lines', { hasText: 'Re-run of broken.pipeline.ts from orders_checked' });
+  await report.first().waitFor({ timeout: 120_000 });
+  // Every order failed in the broken run; every one is a new row now, and no longer a dead letter.
+  // (The editor renders spaces as no-break spaces, which \s matches.)
+  const parsed = jsonLinesIn(path.join(SAMPLES, 'data', 'orders.ndjson'));
+  const tableRow = (layer: string, added: number, removed: number) => report.first().locator('.view-line', { hasText: new RegExp(`^\\|\\s${layer.replace('.', '\\.')}\\s\\|\\s${added}\\s\\|\\s${removed}\\s\\|\\s0\\s\\|`) });
+  await tableRow('orders_checked', parsed, 0).waitFor({ timeout: 30_000 });
+  await tableRow('orders_checked.dead_letter', 0, parsed).waitFor({ timeout: 30_000 });
+  await screenshot('08-rerun-diff');
+  await wb.openFile('broken.pipeline.ts');
   await wb.runCommand('Medallion: Stop Pipeline');
   await wb.openMedallionViews();
   const pipelines = await wb.expandedPane('Pipelines');

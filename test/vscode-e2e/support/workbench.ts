@@ -72,7 +72,8 @@ export class Workbench {
     await input.fill(name);
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
     await input.press('Enter');
-    await this.page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+    // Each editor group has an active tab, and another tab's title may contain the name.
+    await this.page.locator('.tab.active', { hasText: name }).first().waitFor({ timeout: 15_000 });
   }
 
   /** Opens the Medallion view container in the activity bar. */
