@@ -59,17 +59,9 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { cli: 'sandbox/cli/main.ts' },
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outdir: 'dist',
-    external: nodeExternals,
-  },
-  {
-    // The pipeline runner's worker process (sandbox/runner/supervisor.ts starts it next to cli.js).
-    ...common,
-    entryPoints: { 'runner-worker': 'sandbox/runner/worker-main.ts' },
+    // The CLI, and the pipeline runner's worker process that sandbox/runner/supervisor.ts starts
+    // from beside it, so a packaged CLI needs no tsx.
+    entryPoints: { cli: 'sandbox/cli/main.ts', 'runner-worker': 'sandbox/runner/worker-main.ts' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',

@@ -22,7 +22,7 @@ export interface BufferedRecord {
 }
 
 /** A fetched record before the merge has placed it. */
-export type FetchedRecord = Omit<BufferedRecord, 'time' | 'value'> & { value: string | null };
+export type FetchedRecord = Omit<BufferedRecord, 'time' | 'value' | 'key'> & { key: string | null | undefined; value: string | null };
 
 /** Reads a record's event time as its source would, or null when it has none; may decode the value on the way. */
 export type EventTimeReader = (source: string, record: FetchedRecord, partition: number) => { time: number | null; value: unknown };
@@ -83,7 +83,7 @@ export class InputMerge {
       const { time, value } = this.eventTime(lane.source, r, partition);
       const placed = time ?? lane.tailTime;
       lane.tailTime = placed;
-      lane.queue.push({ ...r, value, time: placed });
+      lane.queue.push({ offset: r.offset, key: r.key ?? undefined, value, timestamp: r.timestamp, time: placed });
       lane.accepted = r.offset + 1;
     }
   }

@@ -20,6 +20,12 @@ export interface KafkaConnection {
    * @example { ca: '-----BEGIN CERTIFICATE-----\n...' }
    */
   tls?: boolean | { ca: string };
+  /**
+   * The client on the data path: 'wire' (sandbox/wire, lean and fast, plain connections only) or
+   * kafkajs. With TLS or SASL kafkajs is used whatever this says. Group membership is always kafkajs's.
+   * @default 'wire'
+   */
+  client?: 'wire' | 'kafkajs';
 }
 
 /** What a worker process needs to run its share of the pipeline. */

@@ -38,6 +38,11 @@ export interface PipelineRunOptions {
    */
   fromBeginning?: boolean;
   sasl?: KafkaConnection['sasl'];
+  /**
+   * The client on the data path (see KafkaConnection.client).
+   * @default 'wire'
+   */
+  client?: KafkaConnection['client'];
   /** @default false */
   tls?: KafkaConnection['tls'];
   /**
@@ -170,7 +175,7 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
   const base: Omit<WorkerConfig, 'workerIndex'> = {
     bundleFile,
     pipelineFile: options.pipelineFile,
-    kafka: { brokers, ...(options.sasl ? { sasl: options.sasl } : {}), ...(options.tls ? { tls: options.tls } : {}) },
+    kafka: { brokers, ...(options.sasl ? { sasl: options.sasl } : {}), ...(options.tls ? { tls: options.tls } : {}), ...(options.client ? { client: options.client } : {}) },
     group: options.group ?? null,
     fromBeginning: options.fromBeginning ?? false,
     commitIntervalMs: options.commitIntervalMs ?? 200,

@@ -4,13 +4,14 @@
 // offsets, the changelog's one pointing at that snapshot), so outputs, state and positions become
 // visible together or not at all. The stable transactional id fences a predecessor: starting the
 // task aborts whatever a killed or stale owner left open, and its later commits fail.
-import { CompressionTypes, type Admin, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { compile, ManualClock, type Job, type JobSnapshot, type OutputInfo, type PipelinePlan, type SourceNode } from '../engine';
 import { InputMerge, type BufferedRecord, type EventTimeReader, type Lane } from './input-merge';
-import { toMessage } from './output-records';
+import { toMessage, type OutputMessage } from './output-records';
 import { outputTopic, type PlanFacts } from './plan-facts';
 import type { ResolvedConfig } from './worker';
 import { changelogTopicOf, partitionsOfTask, transactionalIdOf, type TaskLayout } from './task-layout';
+import { connectTaskProducer, type TaskProducer } from './task-producer';
 
 export const WATERMARKS_TOPIC = '_medallion.watermarks';
 
@@ -43,6 +44,8 @@ export interface TaskEnvironment {
   layout: TaskLayout;
   /** The layers written (a re-run from a layer); outputs of other layers are computed and dropped. */
   written: ReadonlySet<string> | null;
+  /** Every topic a commit may write outputs to (the changelog aside). */
+  outputTopics: string[];
   seek(topic: string, partition: number, offset: number): void;
   /** Reads the committed changelog record at `offset` of the task's partition. */
   readChangelog(task: number, offset: number): Promise<string>;
@@ -55,13 +58,15 @@ export class Task {
   private lastCommit = Date.now();
   private stopped = false;
   private origin: number | null = null;
+  /** The engine takes records in arrays; one reused array spares an allocation per record fed. */
+  private readonly one: BufferedRecord[] = [];
 
   private constructor(
     readonly id: number,
     private readonly env: TaskEnvironment,
     private readonly job: Job,
     private readonly clock: ManualClock,
-    private readonly producer: Producer,
+    private readonly producer: TaskProducer,
     readonly merge: InputMerge,
     private readonly sourceOfTopic: Map<string, string>,
   ) {}
@@ -69,19 +74,12 @@ export class Task {
   /** Fences the previous owner, restores the last committed checkpoint and seeks the inputs to it. */
   static async start(id: number, env: TaskEnvironment): Promise<Task> {
     const { config, admin } = env;
-    const producer = env.kafka.producer({
-      transactionalId: transactionalIdOf(config.group, id),
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: 30_000,
+    const changelog = changelogTopicOf(config.group);
+    // Connecting sends InitProducerId: from here on no earlier owner of this task can commit.
+    const producer = await connectTaskProducer({
+      connection: config.kafka, kafka: env.kafka, transactionalId: transactionalIdOf(config.group, id), changelog, topics: [...env.outputTopics, WATERMARKS_TOPIC],
     });
-    await producer.connect();
     try {
-      // kafkajs sends the transactional InitProducerId only when the first transaction begins, not
-      // on connect. It must happen before the checkpoint is read: it aborts what an earlier owner
-      // left open and fences it, so no commit can land after the checkpoint we restore from.
-      await (await producer.transaction()).abort();
-      const changelog = changelogTopicOf(config.group);
       const committed = await admin.fetchOffsets({ groupId: config.group, topics: [changelog] });
       const pointer = Number(committed[0]?.partitions.find((p) => p.partition === id)?.offset ?? -1);
       const checkpoint = pointer >= 0 ? (JSON.parse(await env.readChangelog(id, pointer)) as TaskCheckpoint) : null;
@@ -114,7 +112,7 @@ export class Task {
       for (const lane of task.merge.lanes) env.seek(lane.topic, lane.partition, lane.position);
       return task;
     } catch (error) {
-      await producer.disconnect().catch(() => {});
+      await producer.close().catch(() => {});
       throw error;
     }
   }
@@ -143,7 +141,9 @@ export class Task {
       this.clock.set(now);
       this.job.tick();
     }
-    this.job.push(lane.source, lane.partition, [{ offset: record.offset, key: record.key, value: record.value, timestamp: record.timestamp }]);
+    // A pushed record is the engine's only during the push (engine invariant 6), so the array is reused.
+    this.one[0] = record;
+    this.job.push(lane.source, lane.partition, this.one);
     this.counters.in[lane.source] = (this.counters.in[lane.source] ?? 0) + 1;
     this.dirty = true;
   }
@@ -175,7 +175,7 @@ export class Task {
       }
       return low;
     };
-    const byTopic = new Map<string, Message[]>();
+    const byTopic = new Map<string, OutputMessage[]>();
     for (const output of this.job.outputs) {
       const records = drained[output.name];
       if (records === undefined || (this.env.written !== null && !this.env.written.has(output.layer))) continue;
@@ -187,41 +187,27 @@ export class Task {
       this.counters.out[output.name] = (this.counters.out[output.name] ?? 0) + records.length;
     }
     const at = Date.now();
-    const marks: Message[] = this.layersAndSources().filter((layer) => this.env.written === null || this.env.written.has(layer)).map((layer) => ({
+    const marks: OutputMessage[] = this.layersAndSources().filter((layer) => this.env.written === null || this.env.written.has(layer)).map((layer) => ({
       key: `${config.group}/${layer}/${this.id}`,
       value: JSON.stringify({ pipeline: plan.name, group: config.group, layer, task: this.id, watermark: watermarkOf(layer), at }),
+      timestamp: undefined,
+      headers: {},
     }));
+    byTopic.set(WATERMARKS_TOPIC, [...(byTopic.get(WATERMARKS_TOPIC) ?? []), ...marks]);
     const checkpoint: TaskCheckpoint = {
       format: 'medallion-runner/1', task: this.id, clock: this.clock.now(), origin: this.origin, finished: this.finished,
       lanes: this.merge.lanes.map((l) => ({ topic: l.topic, partition: l.partition, position: l.position, lastTime: Number.isFinite(l.lastTime) ? l.lastTime : null })),
       job: this.job.snapshot(),
     };
-    const changelog = changelogTopicOf(config.group);
-    const txn = await this.producer.transaction();
     try {
-      const [meta] = await txn.send({
-        topic: changelog, compression: CompressionTypes.GZIP,
-        messages: [{ key: `task-${this.id}`, value: JSON.stringify(checkpoint), partition: this.id }],
+      await this.producer.commit({
+        group: config.group,
+        changelog: { topic: changelogTopicOf(config.group), partition: this.id, key: `task-${this.id}`, value: JSON.stringify(checkpoint) },
+        outputs: byTopic,
+        positions: this.merge.lanes.map((l) => ({ topic: l.topic, partition: l.partition, offset: l.position })),
       });
-      const pointer = meta?.baseOffset ?? meta?.offset;
-      if (pointer === undefined) throw new Error(`no offset for the checkpoint of task ${this.id}`);
-      const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-      topicMessages.push({ topic: WATERMARKS_TOPIC, messages: marks });
-      await txn.sendBatch({ topicMessages });
-      const offsets = new Map<string, { partition: number; offset: string }[]>();
-      for (const lane of this.merge.lanes) {
-        const list = offsets.get(lane.topic) ?? [];
-        list.push({ partition: lane.partition, offset: String(lane.position) });
-        offsets.set(lane.topic, list);
-      }
-      // The changelog's committed offset is the checkpoint itself (not the one after it): the next
-      // owner reads the record at that offset.
-      offsets.set(changelog, [{ partition: this.id, offset: pointer }]);
-      await txn.sendOffsets({ consumerGroupId: config.group, topics: [...offsets].map(([topic, partitions]) => ({ topic, partitions })) });
-      await txn.commit();
     } catch (error) {
       this.stopped = true;
-      await txn.abort().catch(() => {});
       throw error;
     }
     this.dirty = false;
@@ -239,7 +225,7 @@ export class Task {
 
   async close(): Promise<void> {
     this.stopped = true;
-    await this.producer.disconnect().catch(() => {});
+    await this.producer.close().catch(() => {});
   }
 
   sourceFor(topic: string): string | undefined {

@@ -5,12 +5,14 @@
 import path from 'node:path';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { OutputInfo, PipelinePlan } from '../engine';
+import { Fetcher, type FetchedPartition } from '../wire/index';
 import { kafkaClient } from './kafka-client';
 import { layersFrom, planFacts, type PlanFacts } from './plan-facts';
 import type { WorkerConfig } from './run-options';
 import { bufferedIn } from './input-merge';
 import { requirePipelineBundle } from './load-pipeline';
 import { Task, WATERMARKS_TOPIC, type TaskEnvironment } from './task';
+import { needsKafkajs } from './task-producer';
 import { taskAssigner, tasksIn } from './task-assigner';
 import { changelogTopicOf, makeTaskLayout, taskOfPartition, type TaskLayout } from './task-layout';
 import { userLocation, type LayerCounters, type WorkerMessage } from './worker-messages';
@@ -48,7 +50,16 @@ interface ChangelogWaiter {
 export class Worker {
   private readonly kafka: Kafka;
   private readonly admin: Admin;
+  /**
+   * The group member. With the wire client it only holds membership (join, sync, heartbeats) and
+   * every partition stays paused in it; the fetcher reads the data. With TLS or SASL, which the wire
+   * client does not speak, kafkajs reads the data too.
+   */
   private consumer!: Consumer;
+  private fetcher: Fetcher | undefined;
+  private fetching: Promise<void> = Promise.resolve();
+  /** Where the fetcher's last answer for each bronze partition ended (or where it was sought to). */
+  private readonly fetchedTo = new Map<string, number>();
   private layout!: TaskLayout;
   private readonly facts: PlanFacts;
   private readonly tasks = new Map<number, Task>();
@@ -100,6 +111,9 @@ export class Worker {
     this.layout = makeTaskLayout(this.config.tasks, partitionsOf);
     await this.createTopics(existing);
 
+    if (!needsKafkajs(this.config.kafka)) {
+      this.fetcher = await Fetcher.connect({ bootstrap: this.config.kafka.brokers.join(','), clientId: `medallion-run-${this.config.group}-${this.config.workerIndex}`, maxWaitMs: 100 });
+    }
     send({
       type: 'ready', worker: this.config.workerIndex, pipeline: this.plan.name, group: this.config.group, tasks: this.layout.tasks, mode: this.layout.mode,
       outputs: this.outputs().map((o) => ({ output: o.name, layer: o.layer, kind: o.kind, topic: o.topic + this.config.topicSuffix, baseTopic: o.topic })),
@@ -116,10 +130,14 @@ export class Worker {
     });
     await this.consumer.connect();
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      // The event comes before the first fetch of the new generation, so pausing here keeps kafkajs
+      // from fetching anything at all.
+      if (this.fetcher) this.consumer.pause([...bronze, this.changelog].map((topic) => ({ topic })));
       const tasks = tasksIn(event.payload.memberAssignment as Record<string, number[]>, this.config.group);
       this.assignmentChain = this.assignmentChain.then(() => this.onAssignment(tasks)).catch((error: unknown) => this.fail(error));
     });
     this.consumer.on(this.consumer.events.END_BATCH_PROCESS, (event) => {
+      if (this.fetcher) return;
       const { topic, partition, firstOffset, lastOffset } = event.payload;
       const task = this.tasks.get(taskOfPartition(this.layout, partition));
       if (task === undefined || topic === this.changelog) return;
@@ -131,6 +149,53 @@ export class Worker {
     });
     for (const topic of [...bronze, this.changelog]) await this.consumer.subscribe({ topic, fromBeginning: this.config.fromBeginning });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: (payload) => this.onBatch(payload) });
+    if (this.fetcher) this.fetching = this.fetchLoop(this.fetcher).catch((error: unknown) => this.fail(error));
+  }
+
+  /** The wire data path: fetches every assigned, unpaused bronze partition and buffers what comes in its task's merge. */
+  private async fetchLoop(fetcher: Fetcher): Promise<void> {
+    while (!this.stopping) {
+      if (fetcher.assigned().every((a) => a.paused)) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        continue;
+      }
+      for (const part of await fetcher.fetch()) this.offer(part);
+    }
+  }
+
+  private offer(part: FetchedPartition): void {
+    const task = this.tasks.get(taskOfPartition(this.layout, part.partition));
+    if (task === undefined) return;
+    const lane = task.merge.lane(part.topic, part.partition);
+    if (lane === undefined) return;
+    // The fetcher's answers for a partition follow each other without gaps, except across a seek:
+    // an answer that starts neither inside what the lane accepted nor where the previous one ended
+    // was fetched from before the seek and is dropped.
+    const key = `${part.topic}\u0000${part.partition}`;
+    if (part.fetchOffset > lane.accepted && part.fetchOffset !== this.fetchedTo.get(key)) return;
+    this.fetchedTo.set(key, part.nextOffset);
+    task.merge.offer(part.topic, part.partition, part.fetchOffset, part.records, part.highWatermark);
+    // Markers and aborted records leave gaps the merge must not wait for. The merge takes a skip only
+    // once the lane's queue is empty; a later answer (empty, after the long poll) repeats it.
+    task.merge.skipTo(part.topic, part.partition, part.nextOffset);
+    this.pauseIfFull(task, part.topic, part.partition);
+  }
+
+  private pauseIfFull(task: Task, topic: string, partition: number): void {
+    const lane = task.merge.lane(topic, partition);
+    if (lane && bufferedIn(lane) > LANE_PAUSE_AT) {
+      this.pausedLanes.add(`${lane.topic}\u0000${lane.partition}`);
+      if (this.fetcher) this.fetcher.pause(lane.topic, lane.partition);
+      else this.consumer.pause([{ topic: lane.topic, partitions: [lane.partition] }]);
+    }
+  }
+
+  /** Stops fetching a task's partitions: it closed, moved or failed. */
+  private release(task: Task): void {
+    for (const lane of task.merge.lanes) {
+      this.fetcher?.unassign(lane.topic, lane.partition);
+      this.pausedLanes.delete(`${lane.topic}\u0000${lane.partition}`);
+    }
   }
 
   private async createTopics(existing: Set<string>): Promise<void> {
@@ -170,15 +235,17 @@ export class Worker {
     for (const [id, task] of this.tasks) {
       if (!tasks.includes(id)) {
         this.tasks.delete(id);
+        this.release(task);
         await task.close();
       }
     }
     // Our own checkpoints come back through the changelog partitions; they are read only to restore.
-    this.consumer.pause([{ topic: this.changelog, partitions: tasks }]);
+    if (!this.fetcher) this.consumer.pause([{ topic: this.changelog, partitions: tasks }]);
     for (const id of tasks) {
       if (this.tasks.has(id) || this.stopping) continue;
       const task = await Task.start(id, this.environment());
       if (!this.assigned.includes(id)) {
+        this.release(task);
         await task.close();
         continue;
       }
@@ -200,8 +267,28 @@ export class Worker {
   }
 
   private environment(): TaskEnvironment {
+    const base = { kafka: this.kafka, admin: this.admin, config: this.config, plan: this.plan, facts: this.facts, layout: this.layout, written: this.written,
+      outputTopics: [...new Set(this.outputs().map((o) => o.topic + this.config.topicSuffix))],
+    };
+    const fetcher = this.fetcher;
+    if (fetcher) {
+      return {
+        ...base,
+        seek: (topic, partition, offset) => {
+          fetcher.assign(topic, partition, offset);
+          this.fetchedTo.set(`${topic}\u0000${partition}`, offset);
+          fetcher.resume(topic, partition);
+          this.pausedLanes.delete(`${topic}\u0000${partition}`);
+        },
+        readChangelog: async (task, offset) => {
+          const record = await fetcher.readAt(this.changelog, task, offset);
+          if (record === null) throw new Error(`no committed checkpoint of task ${task} at ${this.changelog} offset ${offset}`);
+          return record.value ?? '';
+        },
+      };
+    }
     return {
-      kafka: this.kafka, admin: this.admin, config: this.config, plan: this.plan, facts: this.facts, layout: this.layout, written: this.written,
+      ...base,
       seek: (topic, partition, offset) => this.consumer.seek({ topic, partition, offset: String(offset) }),
       readChangelog: (task, offset) => new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -216,6 +303,8 @@ export class Worker {
   }
 
   private async onBatch({ batch }: EachBatchPayload): Promise<void> {
+    // With the wire fetcher kafkajs holds membership only; a batch it fetched before pausing is dropped.
+    if (this.fetcher) return;
     if (batch.topic === this.changelog) {
       const waiter = this.changelogWaiters.get(batch.partition);
       const found = waiter && batch.messages.find((m) => Number(m.offset) === waiter.offset);
@@ -233,11 +322,7 @@ export class Worker {
       batch.messages.map((m) => ({ offset: Number(m.offset), key: m.key?.toString('utf8'), value: m.value === null ? null : m.value.toString('utf8'), timestamp: Number(m.timestamp) })),
       Number(batch.highWatermark),
     );
-    const lane = task.merge.lane(batch.topic, batch.partition);
-    if (lane && bufferedIn(lane) > LANE_PAUSE_AT) {
-      this.pausedLanes.add(`${lane.topic}\u0000${lane.partition}`);
-      this.consumer.pause([{ topic: lane.topic, partitions: [lane.partition] }]);
-    }
+    this.pauseIfFull(task, batch.topic, batch.partition);
   }
 
   /** The processing loop: feeds every task, commits the ones that are due, until stopped. */
@@ -284,6 +369,7 @@ export class Worker {
   private async dropTask(task: Task, error: unknown): Promise<void> {
     if (isUserFailure(error)) this.fail(error);
     this.tasks.delete(task.id);
+    this.release(task);
     await task.close();
     send({ type: 'warning', worker: this.config.workerIndex, message: `task ${task.id} stopped (${(error as Error).message}); it restarts from its last checkpoint` });
     // A fenced task usually moved to another worker in a rebalance this worker has not seen yet;
@@ -295,7 +381,9 @@ export class Worker {
   private resumeLanes(task: Task): void {
     for (const lane of task.merge.lanes) {
       const key = `${lane.topic}\u0000${lane.partition}`;
-      if (bufferedIn(lane) < LANE_RESUME_AT && this.pausedLanes.delete(key)) this.consumer.resume([{ topic: lane.topic, partitions: [lane.partition] }]);
+      if (bufferedIn(lane) >= LANE_RESUME_AT || !this.pausedLanes.delete(key)) continue;
+      if (this.fetcher) this.fetcher.resume(lane.topic, lane.partition);
+      else this.consumer.resume([{ topic: lane.topic, partitions: [lane.partition] }]);
     }
   }
 
@@ -336,6 +424,8 @@ export class Worker {
       }
       await task.close();
     }
+    await this.fetching;
+    this.fetcher?.close();
     await this.consumer?.disconnect().catch(() => {});
     await this.admin.disconnect().catch(() => {});
   }

@@ -328,6 +328,9 @@ export class Materializer {
    * still open are not visible yet, and markers at the end count as read.
    */
   async caughtUp(): Promise<boolean> {
+    // A topic that matches the pattern but has not been picked up yet is not caught up with: without
+    // this, a check right after a pipeline created its output topics would pass on what came before.
+    if (this.options.pattern !== undefined && !(await this.wantedTopics()).every((t) => this.subscribed.includes(t))) return false;
     if (this.subscribed.length === 0) return this.options.pattern !== undefined;
     for (const topic of this.subscribed) {
       for (const { partition, high } of await this.admin.fetchTopicOffsets(topic)) {

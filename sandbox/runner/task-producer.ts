@@ -1,0 +1,134 @@
+// How a task writes one commit interval as one Kafka transaction: its checkpoint to its changelog
+// partition, its outputs, and the consumed positions (with the changelog's pointing at that
+// checkpoint) as the group's offsets. Two implementations: the wire client (sandbox/wire), lean
+// and fast, for plain connections; kafkajs for connections that need TLS or SASL, which the wire
+// client does not speak.
+import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import { partitionKey, TransactionalProducer } from '../wire/index';
+import type { OutputMessage } from './output-records';
+import type { KafkaConnection } from './run-options';
+
+/** Everything one commit writes. */
+export interface CommitContent {
+  group: string;
+  changelog: { topic: string; partition: number; key: string; value: string };
+  /** Output messages by topic; keyed ones are partitioned as Kafka's default partitioner does. */
+  outputs: Map<string, OutputMessage[]>;
+  /** The next offset to read of every bronze partition the task owns. */
+  positions: { topic: string; partition: number; offset: number }[];
+}
+
+export interface TaskProducer {
+  /**
+   * Commits everything in one transaction, or throws having aborted it (a fenced producer cannot
+   * abort; its successor does). After a throw the producer must be closed.
+   */
+  commit(content: CommitContent): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** True when the data path goes through kafkajs: asked for, or the connection needs TLS or SASL, which only kafkajs speaks here. */
+export function needsKafkajs(connection: KafkaConnection): boolean {
+  return connection.client === 'kafkajs' || connection.sasl !== undefined || (connection.tls !== undefined && connection.tls !== false);
+}
+
+/**
+ * Connects a producer for `transactionalId`; once connected, every earlier producer with that id
+ * is fenced and what it left open is aborted. `topics` are the output topics, whose partition counts are loaded now.
+ */
+export async function connectTaskProducer(
+  options: { connection: KafkaConnection; kafka: Kafka; transactionalId: string; changelog: string; topics: string[] },
+): Promise<TaskProducer> {
+  if (needsKafkajs(options.connection)) return KafkajsTaskProducer.connect(options.kafka, options.transactionalId);
+  const producer = await TransactionalProducer.connect({
+    bootstrap: options.connection.brokers.join(','), clientId: options.transactionalId, transactionalId: options.transactionalId,
+    transactionTimeoutMs: 30_000, requestTimeoutMs: 30_000,
+  });
+  try {
+    producer.compressTopic(options.changelog);
+    await producer.prepareTopics(options.topics);
+  } catch (error) {
+    producer.close();
+    throw error;
+  }
+  return new WireTaskProducer(producer);
+}
+
+class WireTaskProducer implements TaskProducer {
+  constructor(private readonly producer: TransactionalProducer) {}
+
+  async commit({ group, changelog, outputs, positions }: CommitContent): Promise<void> {
+    const producer = this.producer;
+    try {
+      producer.begin({ offsetsFor: group });
+      producer.append(changelog.topic, { key: changelog.key, value: changelog.value }, changelog.partition);
+      for (const [topic, messages] of outputs) for (const m of messages) producer.append(topic, m);
+      const offsets = await producer.flush();
+      const pointer = offsets.get(partitionKey(changelog.topic, changelog.partition));
+      if (pointer === undefined) throw new Error(`no offset for the checkpoint in ${changelog.topic}/${changelog.partition}`);
+      // The changelog's committed offset is the checkpoint itself (not the one after it): the next
+      // owner reads the record at that offset.
+      await producer.sendOffsets(group, [...positions, { topic: changelog.topic, partition: changelog.partition, offset: pointer }]);
+      await producer.commit();
+    } catch (error) {
+      if (!producer.fenced) await producer.abort().catch(() => {});
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.producer.close();
+  }
+}
+
+class KafkajsTaskProducer implements TaskProducer {
+  private constructor(private readonly producer: Producer) {}
+
+  static async connect(kafka: Kafka, transactionalId: string): Promise<TaskProducer> {
+    const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 30_000 });
+    await producer.connect();
+    try {
+      // kafkajs sends the transactional InitProducerId only when the first transaction begins, not
+      // on connect. It must happen before the checkpoint is read: it aborts what an earlier owner
+      // left open and fences it, so no commit can land after the checkpoint the task restores from.
+      await (await producer.transaction()).abort();
+    } catch (error) {
+      await producer.disconnect().catch(() => {});
+      throw error;
+    }
+    return new KafkajsTaskProducer(producer);
+  }
+
+  async commit({ group, changelog, outputs, positions }: CommitContent): Promise<void> {
+    const txn = await this.producer.transaction();
+    try {
+      const [meta] = await txn.send({
+        topic: changelog.topic, compression: CompressionTypes.GZIP,
+        messages: [{ key: changelog.key, value: changelog.value, partition: changelog.partition }],
+      });
+      const pointer = meta?.baseOffset ?? meta?.offset;
+      if (pointer === undefined) throw new Error(`no offset for the checkpoint in ${changelog.topic}/${changelog.partition}`);
+      const topicMessages: TopicMessages[] = [...outputs].map(([topic, messages]) => ({
+        topic,
+        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp === undefined ? undefined : String(m.timestamp) })),
+      }));
+      await txn.sendBatch({ topicMessages });
+      const offsets = new Map<string, { partition: number; offset: string }[]>();
+      for (const p of positions) {
+        const list = offsets.get(p.topic) ?? [];
+        list.push({ partition: p.partition, offset: String(p.offset) });
+        offsets.set(p.topic, list);
+      }
+      offsets.set(changelog.topic, [{ partition: changelog.partition, offset: pointer }]);
+      await txn.sendOffsets({ consumerGroupId: group, topics: [...offsets].map(([topic, partitions]) => ({ topic, partitions })) });
+      await txn.commit();
+    } catch (error) {
+      await txn.abort().catch(() => {});
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect().catch(() => {});
+  }
+}
