@@ -137,8 +137,20 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     const offered = await page.$$eval('.suggest-widget.visible .monaco-list-row .label-name', (labels) => labels.map((l) => l.textContent));
     assert.ok(offered.includes('windowStart'), `windowStart offered among ${offered.join(', ')}`);
     await screenshot(page, '03-completion');
+    // Accept windowStart itself: Enter takes whichever row has the focus, which on a loaded machine
+    // may still be another one while the list settles, so move the focus to it first.
+    const focused = () => page.$eval('.suggest-widget.visible .monaco-list-row.focused .label-name', (l) => l.textContent).catch(() => null);
+    for (let i = 0; i < 30 && (await focused()) !== 'windowStart'; i++) {
+      await page.keyboard.press('ArrowDown');
+      await page.waitForTimeout(50);
+    }
+    assert.equal(await focused(), 'windowStart');
     await page.keyboard.press('Enter');
-    const text = await editorText(page);
+    let text = await editorText(page);
+    for (let i = 0; i < 50 && !/SELECT r\.windowStart FROM/.test(text); i++) {
+      await page.waitForTimeout(100);
+      text = await editorText(page);
+    }
     assert.match(text, /SELECT r\.windowStart FROM/);
   });
 
