@@ -247,7 +247,12 @@ test('a transform that throws shows as an error at its line, and saving the fix 
   ].join('\n');
   writeFileSync(path.join(SAMPLES, 'broken.pipeline.ts'), text);
   const throwLine = text.split('\n').findIndex((l) => l.includes('throw new Error')) + 1;
-  await wb.openFile('broken.pipeline.ts');
+  // Quick open may not index a file written a moment ago; the Pipelines view lists it once the
+  // extension's watcher saw it, and its row opens it.
+  await wb.openMedallionViews();
+  const pipelines = await wb.expandedPane('Pipelines');
+  await pipelines.locator('.monaco-list-row', { hasText: /^broken_orders\s*not run/ }).click({ timeout: 60_000 });
+  await page.locator('.tab.active', { hasText: 'broken.pipeline.ts' }).first().waitFor({ timeout: 30_000 });
   const lenses = page.locator('.contentWidgets .codelens-decoration a');
   await lenses.filter({ hasText: /^\W*Run$/ }).first().click();
   await lenses.filter({ hasText: /^\W*Stop$/ }).first().waitFor({ timeout: 60_000 });
@@ -279,7 +284,6 @@ test('a transform that throws shows as an error at its line, and saving the fix 
   await wb.openFile('broken.pipeline.ts');
   await wb.runCommand('Medallion: Stop Pipeline');
   await wb.openMedallionViews();
-  const pipelines = await wb.expandedPane('Pipelines');
   await pipelines.locator('.monaco-list-row', { hasText: /^broken_orders\s*stopped/ }).waitFor({ timeout: 60_000 });
 });
 
