@@ -62,3 +62,16 @@ test('counts the records of every topic but internal ones', async () => {
     await counter.close();
   }
 });
+
+test('reads side outputs written in transactions, as the runner writes them, to their commit marker', async () => {
+  const kafka = new Kafka({ clientId: 'side-output-tx-test', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ transactionalId: 'side-output-tx-test', idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const transaction = await producer.transaction();
+  await transaction.send({ topic: 'orders_checked.dead_letter', messages: [1, 2, 3].map((i) => ({ value: JSON.stringify({ record: { id: i }, operator: 'map', error: `cannot check order ${i}`, location: '/w/broken.pipeline.ts:7:11' }) })) });
+  await transaction.commit();
+  await producer.disconnect();
+  // The partition's end is past the commit marker, which is never a message; reading must still end.
+  const records = await readSideOutputs({ kind: 'sandbox', bootstrap: broker.bootstrap }, [{ layer: 'orders_checked', kind: 'dead_letter', topic: 'orders_checked.dead_letter' }], 500, 8000);
+  assert.deepEqual(records.map((r) => (r.value as { error: string }).error), ['cannot check order 1', 'cannot check order 2', 'cannot check order 3']);
+});

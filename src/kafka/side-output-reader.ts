@@ -44,6 +44,18 @@ export async function readSideOutputs(connection: Connection, topics: readonly S
     const remaining = new Set(ends.keys());
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`reading side outputs took over ${timeoutMs} ms`)), timeoutMs);
+      const reached = (key: string, offset: number) => {
+        if (offset + 1 >= (ends.get(key) ?? 0)) remaining.delete(key);
+        if (remaining.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      // The runner writes side outputs in transactions: a partition ends with a commit marker that is
+      // never handed to eachMessage, so the end is seen in the batch's last offset, markers included.
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        if (payload.lastOffset !== null) reached(`${payload.topic}/${payload.partition}`, Number(payload.lastOffset));
+      });
       consumer.on(consumer.events.GROUP_JOIN, () => {
         for (const [key, offset] of starts) {
           const slash = key.lastIndexOf('/');
@@ -64,11 +76,7 @@ export async function readSideOutputs(connection: Connection, topics: readonly S
             }
             records.push({ layer: side.layer, kind: side.kind, value });
           }
-          if (Number(message.offset) + 1 >= (ends.get(key) ?? 0)) remaining.delete(key);
-          if (remaining.size === 0) {
-            clearTimeout(timer);
-            resolve();
-          }
+          reached(key, Number(message.offset));
         },
       }).catch(reject);
     });

@@ -127,7 +127,7 @@ export class PipelineRuns implements vscode.Disposable {
       onStdout: (line) => {
         const event = parseRunLine(line);
         if (event.kind === 'diff') result.diffs.push(event.diff);
-        else result.text.push(line);
+        else if (event.kind === 'text') result.text.push(event.text);
       },
       onStderr: (line) => {
         this.ctx.output.appendLine(line);
@@ -167,8 +167,12 @@ export class PipelineRuns implements vscode.Disposable {
         this.changed.fire(run);
         break;
       case 'diff':
-      case 'text':
         this.ctx.output.appendLine(line);
+        break;
+      case 'text':
+        this.ctx.output.appendLine(event.text);
+        break;
+      case 'quiet':
         break;
     }
   }

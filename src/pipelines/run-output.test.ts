@@ -45,3 +45,18 @@ test('reads caught-up, failure and diff lines', () => {
   assert.deepEqual(parseRunLine('{"type":"failed","error":"no such topic"}'), { kind: 'failed', error: 'no such topic' });
   assert.deepEqual(parseRunLine('{"type":"diff","layer":"hot_products","added":2,"removed":1,"changed":0}'), { kind: 'diff', diff: { layer: 'hot_products', added: 2, removed: 1, changed: 0 } });
 });
+
+test('the runner bookkeeping and its flat per-layer lines are quiet; starts and exits read as text', () => {
+  const quiet = [
+    { type: 'metrics', layer: 'orders', in: 3, out: 0, late: 0, quarantined: 0, deadLetters: 0 },
+    { type: 'error', message: 'boom', at: '/w/x.pipeline.ts:3:1' },
+    { type: 'worker-message', message: { type: 'heartbeat', worker: 0 } },
+    { type: 'worker-message', message: { type: 'assigned', worker: 0, tasks: [0] } },
+    { type: 'worker-message', message: { type: 'task-done', worker: 0, task: 0 } },
+    { type: 'rerun', run: 1, outputs: [] },
+  ];
+  for (const o of quiet) assert.deepEqual(parseRunLine(JSON.stringify(o)), { kind: 'quiet' }, JSON.stringify(o));
+  assert.deepEqual(parseRunLine('{"type":"worker-started","worker":0,"pid":42}'), { kind: 'text', text: 'worker 0 started (pid 42)' });
+  assert.deepEqual(parseRunLine('{"type":"worker-message","message":{"type":"ready","worker":0,"pipeline":"shop","group":"medallion.shop","tasks":1,"mode":"single"}}'), { kind: 'text', text: 'pipeline shop: group medallion.shop, 1 task(s), single' });
+  assert.deepEqual(parseRunLine('{"type":"worker-exited","worker":0,"code":0,"signal":null,"expected":true,"reason":null,"location":null}'), { kind: 'text', text: 'worker 0 exited' });
+});

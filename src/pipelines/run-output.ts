@@ -3,6 +3,9 @@
  * with per-layer counters, worker errors with the source location of the user's code, worker exits,
  * caught-up and failure. Lines that are not such JSON are kept as text and never break a run; a
  * `{ type: 'diff' }` line (from `medallion rerun`) is a layer's difference from the previous run.
+ * The runner's other lines (its per-worker bookkeeping, and the flat per-layer `metrics` and `error`
+ * lines it repeats for simpler readers) are `quiet`: the output channel would fill with a line per
+ * layer every second, and the flat error would report each worker error twice.
  */
 
 export interface LayerMetrics {
@@ -41,7 +44,11 @@ export type RunEvent =
   | { kind: 'diff'; diff: LayerDiff }
   | { kind: 'caught-up' }
   | { kind: 'failed'; error: string }
-  | { kind: 'text'; text: string };
+  | { kind: 'text'; text: string }
+  | { kind: 'quiet' };
+
+/** The runner's worker messages that carry nothing the extension shows. */
+const QUIET_WORKER_MESSAGES = new Set(['heartbeat', 'metrics', 'assigned', 'task-done']);
 
 type Json = Record<string, unknown>;
 
@@ -53,6 +60,7 @@ export function parseRunLine(line: string): RunEvent {
     case 'metrics': {
       const metrics = object(o.metrics);
       const layers = object(metrics?.layers);
+      if (!metrics && typeof o.layer === 'string') return { kind: 'quiet' };
       if (!metrics || !layers) break;
       return {
         kind: 'metrics',
@@ -69,10 +77,21 @@ export function parseRunLine(line: string): RunEvent {
       const m = object(o.message);
       if (m?.type === 'error') return problemAt(str(m, 'location'), str(m, 'message') ?? 'the pipeline threw') ?? { kind: 'text', text: `worker error: ${str(m, 'message') ?? ''}` };
       if (m?.type === 'warning') return { kind: 'text', text: `worker warning: ${str(m, 'message') ?? ''}` };
+      if (m?.type === 'ready') return { kind: 'text', text: `pipeline ${str(m, 'pipeline') ?? '?'}: group ${str(m, 'group') ?? '?'}, ${num(m, 'tasks') ?? '?'} task(s), ${str(m, 'mode') ?? '?'}` };
+      if (typeof m?.type === 'string' && QUIET_WORKER_MESSAGES.has(m.type)) return { kind: 'quiet' };
       break;
     }
+    case 'worker-started':
+      return { kind: 'text', text: `worker ${num(o, 'worker') ?? '?'} started (pid ${num(o, 'pid') ?? '?'})` };
     case 'worker-exited':
       if (o.expected === false) return problemAt(str(o, 'location'), `a worker died: ${str(o, 'reason') ?? 'unknown reason'}`) ?? { kind: 'text', text: `worker died: ${str(o, 'reason') ?? ''}` };
+      return { kind: 'text', text: `worker ${num(o, 'worker') ?? '?'} exited` };
+    case 'rerun':
+      // The whole re-run report, after the flat `diff` lines that carry what the extension shows.
+      return { kind: 'quiet' };
+    case 'error':
+      // The flat copy of a worker error or death that the worker-message or worker-exited line reported already.
+      if (typeof o.at === 'string') return { kind: 'quiet' };
       break;
     case 'caught-up':
       return { kind: 'caught-up' };

@@ -42,10 +42,12 @@ test('dead letters of the samples without a line (invalid JSON in a source) go o
 
 test('dead letters with a location are grouped per frame that threw', () => {
   const at = (location: string) => ({ layer: 'orders_clean', kind: 'dead_letter' as const, value: { record: {}, operator: 'map', definedAt: null, error: 'TypeError: x is null', location } });
-  const problems = sideOutputProblems([at('/w/lib/normalize.ts:40:17'), at('/w/lib/normalize.ts:40:17'), at('/w/lib/normalize.ts:52:3')], SHOP_FILE, SHOP);
+  // The frames are in the user's code: a file beside the pipeline.
+  const normalize = path.join(path.dirname(SHOP_FILE), 'lib', 'normalize.ts');
+  const problems = sideOutputProblems([at(`${normalize}:40:17`), at(`${normalize}:40:17`), at(`${normalize}:52:3`)], SHOP_FILE, SHOP);
   assert.deepEqual(problems.map((p) => [p.file, p.line, p.column, p.count, p.message]), [
-    ['/w/lib/normalize.ts', 40, 17, 2, 'map: TypeError: x is null'],
-    ['/w/lib/normalize.ts', 52, 3, 1, 'map: TypeError: x is null'],
+    [normalize, 40, 17, 2, 'map: TypeError: x is null'],
+    [normalize, 52, 3, 1, 'map: TypeError: x is null'],
   ]);
 });
 
@@ -53,3 +55,15 @@ test('a rule that is not declared in the file, or a record of another shape, mak
   assert.deepEqual(sideOutputProblems([{ layer: 'x', kind: 'quarantine', value: { rule: 'nowhere', reason: 'r' } }, { layer: 'x', kind: 'dead_letter', value: 'garbage' }], SHOP_FILE, SHOP), []);
   assert.deepEqual([...expectationLines("// .expect('in_comment', x)\n").keys()], []);
 });
+
+test("a dead letter whose frame is outside the pipeline's folder (the runner's bundle) goes on its layer's declaration", () => {
+  const runnerFrame = { record: '<html>', operator: 'source', error: "SyntaxError: Unexpected token '<'", location: '/home/u/.vscode/extensions/medallion/dist/runner-worker.js:21684:81' };
+  const userFrame = { record: { order_id: 'o1' }, operator: 'map', error: 'boom', location: `${path.join(path.dirname(SHOP_FILE), 'lib', 'normalize.ts')}:12:5` };
+  const problems = sideOutputProblems([{ layer: 'orders', kind: 'dead_letter', value: runnerFrame }, { layer: 'orders_clean', kind: 'dead_letter', value: userFrame }], SHOP_FILE, SHOP);
+  const onDeclaration = problems.find((p) => p.layer === 'orders')!;
+  assert.equal(onDeclaration.file, SHOP_FILE);
+  assert.ok(SHOP.split('\n')[onDeclaration.line - 1]!.includes("p.bronze('orders'"), `line ${onDeclaration.line}`);
+  const inUserCode = problems.find((p) => p.layer === 'orders_clean')!;
+  assert.deepEqual([path.basename(inUserCode.file), inUserCode.line, inUserCode.column], ['normalize.ts', 12, 5]);
+});
+

@@ -1,10 +1,12 @@
 /**
  * Turns a run's side outputs into problems on the user's lines: dead letters carry the location
  * of the frame that threw (grouped by location, with the count and the first error); those without
- * a usable one (a bronze record that is not valid JSON fails in the source, not in user code) go on
- * their layer's declaration. Quarantined records carry the rule they failed, which is found as
+ * a usable one (a bronze record that is not valid JSON fails in the source, not in user code, and
+ * may carry a frame of the runner's own bundle) go on their layer's declaration. Only a frame in the
+ * pipeline's folder or below counts as the user's. Quarantined records carry the rule they failed, which is found as
  * `.expect('rule'` in the pipeline file.
  */
+import path from 'node:path';
 import { maskComments, outlinePipeline } from './pipeline-file';
 import { problemAt, type SourceProblem } from './run-output';
 
@@ -35,7 +37,7 @@ export function sideOutputProblems(records: readonly SideOutputRecord[], pipelin
       const error = typeof value.error === 'string' ? value.error : 'the transform threw';
       const operator = typeof value.operator === 'string' ? `${value.operator}: ` : '';
       const event = problemAt(location, `${operator}${error}`, 'transform-error', record.layer);
-      if (event?.kind === 'problem') {
+      if (event?.kind === 'problem' && isUnder(event.problem.file, path.dirname(pipelineFile))) {
         add(`dl:${record.layer}:${location}`, () => event.problem);
         continue;
       }
@@ -51,6 +53,11 @@ export function sideOutputProblems(records: readonly SideOutputRecord[], pipelin
     }
   }
   return [...byKey.values()];
+}
+
+function isUnder(file: string, dir: string): boolean {
+  const relative = path.relative(dir, path.resolve(dir, file));
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 const EXPECT_CALL = /\.expect\(\s*(['"`])([^'"`\n]+)\1/g;

@@ -72,13 +72,25 @@ export class Workbench {
     await input.fill(name);
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
     await input.press('Enter');
-    await this.page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+    // Each editor group has an active tab, and another tab's title may contain the name.
+    await this.page.locator('.tab.active', { hasText: name }).first().waitFor({ timeout: 15_000 });
   }
 
   /** Opens the Medallion view container in the activity bar. */
   async openMedallionViews(): Promise<void> {
+    const topics = this.page.locator('.pane-header', { hasText: 'Topics' });
+    // Clicking the activity bar item of the container already shown would hide the side bar.
+    if (await topics.isVisible()) return;
     await this.page.locator('.activitybar .action-item a[aria-label^="Medallion"]').first().click();
-    await this.page.locator('.pane-header', { hasText: 'Topics' }).waitFor({ timeout: 15_000 });
+    await topics.waitFor({ timeout: 15_000 });
+  }
+
+  /** A view's pane in the side bar, expanded if it was collapsed. */
+  async expandedPane(title: string): Promise<Locator> {
+    const header = this.page.locator('.pane-header', { hasText: title }).first();
+    await header.waitFor({ timeout: 15_000 });
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    return this.page.locator('.pane', { has: header });
   }
 
   /** The page inside a webview panel: VS Code nests it in two iframes. */
