@@ -31,7 +31,8 @@ export async function bundlePipeline(pipelineFile: string, outDir: string): Prom
     });
   } catch (error) {
     const errors = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors ?? [];
-    const lines = errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}` : e.text));
+    // esbuild names files relative to its working folder; the user's editor wants the file itself.
+    const lines = errors.map((e) => (e.location ? `${path.resolve(e.location.file)}:${e.location.line}:${e.location.column + 1}: ${e.text}` : e.text));
     throw new PipelineBuildError(lines.length > 0 ? lines.join('\n') : String(error));
   }
   return outfile;
