@@ -66,7 +66,8 @@ export interface PipelineRunOptions {
   /** @default 100 */
   lineage?: number;
   /**
-   * A worker that sends no heartbeat for this long is killed and restarted.
+   * A worker that sends no heartbeat for this long is killed and restarted. 0 never kills one: a
+   * worker paused at a breakpoint sends no heartbeats either, so debugging needs it.
    * @default 15000
    */
   hangTimeoutMs?: number;
@@ -317,7 +318,7 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
     for (const slot of slots) {
       // Loading node, tsx and the bundle on a busy machine can take a while: before the first
       // heartbeat a worker gets a minute, after it the hang timeout.
-      if (slot.child && Date.now() - slot.lastBeat > (slot.beating ? hangTimeoutMs : Math.max(hangTimeoutMs, 60_000))) {
+      if (hangTimeoutMs > 0 && slot.child && Date.now() - slot.lastBeat > (slot.beating ? hangTimeoutMs : Math.max(hangTimeoutMs, 60_000))) {
         slot.lastError = { message: `no heartbeat for ${Math.round((Date.now() - slot.lastBeat) / 1000)} s: the pipeline's code may be stuck in a loop`, location: null, fatal: false };
         slot.child.kill('SIGKILL');
       }

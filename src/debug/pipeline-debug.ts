@@ -38,7 +38,8 @@ export function registerPipelineDebugging(ctx: Ctx): vscode.Disposable[] {
         request: 'launch',
         name: config.name ?? `Debug ${path.basename(pipeline)}`,
         program: ctx.cliPath,
-        args: ['run', pipeline, '--bootstrap', bootstrap, '--workers', String(workers)],
+        // A worker paused at a breakpoint sends no heartbeats; it must not be killed as a hung one.
+        args: ['run', pipeline, '--bootstrap', bootstrap, '--workers', String(workers), '--hang-timeout-ms', '0'],
         cwd: folder?.uri.fsPath ?? path.dirname(pipeline),
         runtimeArgs: ['--enable-source-maps'],
         sourceMaps: true,

@@ -70,6 +70,26 @@ test('code stuck in an endless loop is killed when its heartbeats stop, and the 
   assert.ok(events.some((e) => e.type === 'worker-exited' && e.signal === 'SIGKILL'));
 });
 
+test('with the hang timeout off, as under the debugger, a silent worker is left alone', { timeout: 60_000 }, async () => {
+  const file = pipelineFile('paused', 'while (x.n === 13) { /* as if paused at a breakpoint */ }');
+  const run = await startPipelineRun({ pipelineFile: file, bootstrap: broker.bootstrap, fromBeginning: true, exitWhenCaughtUp: true, maxRestarts: 0, workDir: dir.path, hangTimeoutMs: 0 });
+  const events: RunEvent[] = [];
+  run.events.on('event', (e) => events.push(e));
+  try {
+    await withTimeout(new Promise<void>((resolve) => {
+      const check = (): void => (events.some((e) => e.type === 'worker-message' && e.message.type === 'assigned') ? resolve() : void setTimeout(check, 100));
+      check();
+    }), 30_000, 'the worker taking its task');
+    // The watchdog looks every second and would kill a worker silent for 3 s if it were on.
+    await new Promise((r) => setTimeout(r, 5_000));
+    assert.equal(events.filter((e) => e.type === 'worker-exited').length, 0, 'no worker was killed');
+    assert.ok(run.pids().every((pid) => pid !== undefined), 'the worker still runs');
+  } finally {
+    run.kill(0);
+    await run.stop().catch(() => {});
+  }
+});
+
 test('a pipeline file that does not compile is refused before any worker starts, with file:line', async () => {
   const file = path.join(dir.path, 'broken.pipeline.ts');
   writeFileSync(file, "import { pipeline } from 'medallion-studio/pipeline';\nexport default pipeline('broken', (p) => {\n  p.silver('x', ;\n});\n");

@@ -22,6 +22,7 @@ interface RunFlags {
   tasks: 'auto' | 'single' | 'per-partition';
   maxRate?: number;
   json?: boolean;
+  hangTimeoutMs?: number;
 }
 
 export function registerRunCommands(program: Command): void {
@@ -44,6 +45,7 @@ export function registerRunCommands(program: Command): void {
     .option('--tasks <mode>', 'auto, single (one task for everything) or per-partition (only when keys stay in their partitions)', taskMode, 'auto')
     .option('--max-rate <records>', 'pace each worker at most this many records per second', positiveInt)
     .option('--json', 'print one JSON event per line')
+    .option('--hang-timeout-ms <ms>', 'kill and restart a worker silent this long; 0 never does (for debugging, where breakpoints pause workers)', nonNegativeInt)
     .action(async (pipelineFile: string, flags: RunFlags) => {
       const options: PipelineRunOptions = {
         pipelineFile,
@@ -55,6 +57,7 @@ export function registerRunCommands(program: Command): void {
         tasks: flags.tasks,
         ...(flags.group ? { group: flags.group } : {}),
         ...(flags.maxRate ? { maxRecordsPerSecond: flags.maxRate } : {}),
+        ...(flags.hangTimeoutMs !== undefined ? { hangTimeoutMs: flags.hangTimeoutMs } : {}),
       };
       if (flags.saslMechanism) {
         const password = flags.saslPassword ?? process.env.MEDALLION_SASL_PASSWORD;
@@ -182,6 +185,12 @@ function printSummary(m: RunMetrics): void {
 function positiveInt(value: string): number {
   const n = parseIntOption(value);
   if (n < 1) throw new InvalidArgumentError(`"${value}" is not a positive integer`);
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = parseIntOption(value);
+  if (n < 0) throw new InvalidArgumentError(`"${value}" is not a whole number of milliseconds`);
   return n;
 }
 
