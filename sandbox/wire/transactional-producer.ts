@@ -242,12 +242,18 @@ export class TransactionalProducer {
     this.full.length = 0;
     try {
       if (this.enlisted.size > 0 || this.offsetsAdded) await this.endTxn(false);
-      // After a failed request the broker's sequence numbers may differ from ours: a new epoch
-      // starts them over. InitProducerId also finishes an abort the call above could not make.
-      if (failed) await this.initProducerId();
     } catch (error) {
       this.onFailure(error);
       throw error;
+    }
+    if (failed) {
+      // After a failed request the broker's sequence numbers may differ from ours, and only a new
+      // epoch would start them over. But InitProducerId bumps the epoch for the transactional id,
+      // which would fence whichever worker owns the task now if this one lost it in a rebalance; a
+      // zombie that fenced the new owner would then commit from its stale state. So a failed
+      // producer is done: the task's next owner (this worker again, or another) connects anew.
+      this.state = 'closed';
+      return;
     }
     this.afterTransaction();
   }
