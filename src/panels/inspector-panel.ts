@@ -6,20 +6,9 @@
 import * as vscode from 'vscode';
 import { MessageRelay, type RelayOptions } from './message-relay';
 import { createNonce } from './nonce';
+import type { InspectorPageOptions } from '../../sandbox/inspector/page-html';
 
 export const INSPECTOR_VIEW_TYPE = 'medallion.inspector';
-
-/** What a page builder gets: the inspector's `inspectorPageHtml` takes exactly these. */
-export interface PageHtmlOptions {
-  nonce: string;
-  cspSource: string;
-  scriptUri: string;
-  styleUri: string;
-  fontUri?: string;
-  workerUri?: string;
-  transport: 'postmessage' | 'websocket';
-  wsUrl?: string;
-}
 
 export interface InspectorPageSource {
   /** The folder holding the bundle: the only folder the webview may load from. */
@@ -28,7 +17,7 @@ export interface InspectorPageSource {
   style: string;
   font?: string;
   worker?: string;
-  html(options: PageHtmlOptions): string;
+  html(options: InspectorPageOptions): string;
 }
 
 export class InspectorPanel implements vscode.Disposable {
