@@ -2,43 +2,9 @@
 // retried; and the exceptions it throws, so a caller can tell a fenced producer (drop the task) from
 // a broken cluster (report it) without parsing messages.
 
-export const ErrorCode = {
-  NONE: 0,
-  OFFSET_OUT_OF_RANGE: 1,
-  CORRUPT_MESSAGE: 2,
-  UNKNOWN_TOPIC_OR_PARTITION: 3,
-  LEADER_NOT_AVAILABLE: 5,
-  NOT_LEADER_OR_FOLLOWER: 6,
-  REQUEST_TIMED_OUT: 7,
-  MESSAGE_TOO_LARGE: 10,
-  NETWORK_EXCEPTION: 13,
-  COORDINATOR_LOAD_IN_PROGRESS: 14,
-  COORDINATOR_NOT_AVAILABLE: 15,
-  NOT_COORDINATOR: 16,
-  NOT_ENOUGH_REPLICAS: 19,
-  NOT_ENOUGH_REPLICAS_AFTER_APPEND: 20,
-  ILLEGAL_GENERATION: 22,
-  UNKNOWN_MEMBER_ID: 25,
-  REBALANCE_IN_PROGRESS: 27,
-  TOPIC_AUTHORIZATION_FAILED: 29,
-  GROUP_AUTHORIZATION_FAILED: 30,
-  NOT_CONTROLLER: 41,
-  OUT_OF_ORDER_SEQUENCE_NUMBER: 45,
-  DUPLICATE_SEQUENCE_NUMBER: 46,
-  INVALID_PRODUCER_EPOCH: 47,
-  INVALID_TXN_STATE: 48,
-  INVALID_PRODUCER_ID_MAPPING: 49,
-  INVALID_TRANSACTION_TIMEOUT: 50,
-  CONCURRENT_TRANSACTIONS: 51,
-  TRANSACTION_COORDINATOR_FENCED: 52,
-  TRANSACTIONAL_ID_AUTHORIZATION_FAILED: 53,
-  OPERATION_NOT_ATTEMPTED: 55,
-  KAFKA_STORAGE_ERROR: 56,
-  FENCED_LEADER_EPOCH: 74,
-  UNKNOWN_LEADER_EPOCH: 75,
-  UNSTABLE_OFFSET_COMMIT: 88,
-  PRODUCER_FENCED: 90,
-} as const;
+import { ErrorCode, errorName } from '../broker/codec/error-codes';
+
+export { ErrorCode, errorName };
 
 /**
  * Errors a leader change, a coordinator moving or loading, a restart or a slow broker cause, which
@@ -74,12 +40,6 @@ export function isRetriable(code: number): boolean {
   return RETRIABLE.has(code);
 }
 
-const NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([name, code]) => [code, name]));
-
-/** The protocol name of an error code, or its number when this client does not know it. */
-export function errorName(code: number): string {
-  return NAMES.get(code) ?? `error code ${code}`;
-}
 
 /** A request the broker answered with an error code. */
 export class KafkaProtocolError extends Error {

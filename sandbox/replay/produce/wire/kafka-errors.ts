@@ -1,25 +1,10 @@
 // The Kafka error codes the wire producer acts on, by their protocol names, and which of them are
 // worth retrying: the ones a leader change, a restart or a slow broker cause, which go away.
 
-export const KafkaErrorCode = {
-  NONE: 0,
-  UNKNOWN_TOPIC_OR_PARTITION: 3,
-  LEADER_NOT_AVAILABLE: 5,
-  NOT_LEADER_OR_FOLLOWER: 6,
-  REQUEST_TIMED_OUT: 7,
-  NETWORK_EXCEPTION: 13,
-  COORDINATOR_LOAD_IN_PROGRESS: 14,
-  COORDINATOR_NOT_AVAILABLE: 15,
-  NOT_ENOUGH_REPLICAS: 19,
-  NOT_ENOUGH_REPLICAS_AFTER_APPEND: 20,
-  TOPIC_ALREADY_EXISTS: 36,
-  NOT_CONTROLLER: 41,
-  OUT_OF_ORDER_SEQUENCE_NUMBER: 45,
-  DUPLICATE_SEQUENCE_NUMBER: 46,
-  KAFKA_STORAGE_ERROR: 56,
-  FENCED_LEADER_EPOCH: 74,
-  UNKNOWN_LEADER_EPOCH: 75,
-} as const;
+import { ErrorCode } from '../../../broker/codec/error-codes';
+
+/** Kafka's error codes by name: the codec's table, under the name this producer has always used. */
+export const KafkaErrorCode = ErrorCode;
 
 /**
  * Retriable produce errors. OUT_OF_ORDER_SEQUENCE_NUMBER is among them because requests are
@@ -47,9 +32,4 @@ export function isRetriable(code: number): boolean {
   return RETRIABLE.has(code);
 }
 
-const NAMES = new Map<number, string>(Object.entries(KafkaErrorCode).map(([name, code]) => [code, name]));
-
-/** The protocol name of an error code, or its number when it is not one this client knows. */
-export function errorName(code: number): string {
-  return NAMES.get(code) ?? `error code ${code}`;
-}
+export { errorName } from '../../../broker/codec/error-codes';
