@@ -5,8 +5,9 @@
 // visible together or not at all. The stable transactional id fences a predecessor: starting the
 // task aborts whatever a killed or stale owner left open, and its later commits fail.
 import type { Admin, Kafka } from 'kafkajs';
-import { compile, ManualClock, type Job, type JobSnapshot, type OutputInfo, type PipelinePlan, type SourceNode } from '../engine';
-import { InputMerge, type BufferedRecord, type EventTimeReader, type Lane } from './input-merge';
+import { compile, ManualClock, type Job, type JobSnapshot, type OutputInfo, type PipelinePlan } from '../engine';
+import { InputMerge } from './input-merge';
+import { eventTimeReader, MergedFeed } from './merged-feed';
 import { toMessage, type OutputMessage } from './output-records';
 import { outputTopic, type PlanFacts } from './plan-facts';
 import type { ResolvedConfig } from './worker';
@@ -52,14 +53,12 @@ export interface TaskEnvironment {
 }
 
 export class Task {
-  readonly counters: TaskCounters = { in: {}, out: {}, commits: 0 };
+  readonly counters: TaskCounters;
   finished = false;
   private dirty = false;
   private lastCommit = Date.now();
   private stopped = false;
-  private origin: number | null = null;
-  /** The engine takes records in arrays; one reused array spares an allocation per record fed. */
-  private readonly one: BufferedRecord[] = [];
+  private readonly feed: MergedFeed;
 
   private constructor(
     readonly id: number,
@@ -68,8 +67,12 @@ export class Task {
     private readonly clock: ManualClock,
     private readonly producer: TaskProducer,
     readonly merge: InputMerge,
+    origin: number | null,
     private readonly sourceOfTopic: Map<string, string>,
-  ) {}
+  ) {
+    this.feed = new MergedFeed(job, clock, merge, origin);
+    this.counters = { in: this.feed.fed, out: {}, commits: 0 };
+  }
 
   /** Fences the previous owner, restores the last committed checkpoint and seeks the inputs to it. */
   static async start(id: number, env: TaskEnvironment): Promise<Task> {
@@ -106,9 +109,9 @@ export class Task {
         }
       }
       if (checkpoint !== null) job.restore(checkpoint.job);
-      const task = new Task(id, env, job, clock, producer, new InputMerge(lanes, config.exitWhenCaughtUp, eventTimeReader(env.plan)), sourceOfTopic);
+      const merge = new InputMerge(lanes, config.exitWhenCaughtUp, eventTimeReader(env.plan));
+      const task = new Task(id, env, job, clock, producer, merge, checkpoint?.origin ?? null, sourceOfTopic);
       task.finished = checkpoint?.finished ?? false;
-      task.origin = checkpoint?.origin ?? null;
       for (const lane of task.merge.lanes) env.seek(lane.topic, lane.partition, lane.position);
       return task;
     } catch (error) {
@@ -119,33 +122,9 @@ export class Task {
 
   /** Feeds buffered records in merge order, at most `budget` of them; returns how many it fed. */
   step(budget: number): { fed: number; caughtUp: boolean } {
-    let fed = 0;
-    while (fed < budget) {
-      const next = this.merge.next();
-      if (next.kind === 'wait') return { fed, caughtUp: false };
-      if (next.kind === 'caught-up') return { fed, caughtUp: true };
-      this.feed(next.lane, next.record);
-      fed++;
-    }
-    return { fed, caughtUp: false };
-  }
-
-  private feed(lane: Lane, record: BufferedRecord): void {
-    // Processing time follows the records' timestamps, so idleness is decided by the data and a
-    // re-run or a restart decides it the same way. It counts from the first record rather than from
-    // the epoch: partitions are declared at time 0, and a clock that jumped from 0 to today would make
-    // every one of them idle at once.
-    if (this.origin === null && Number.isFinite(record.time)) this.origin = record.time;
-    const now = this.origin === null ? 0 : record.time - this.origin;
-    if (now > this.clock.now()) {
-      this.clock.set(now);
-      this.job.tick();
-    }
-    // A pushed record is the engine's only during the push (engine invariant 6), so the array is reused.
-    this.one[0] = record;
-    this.job.push(lane.source, lane.partition, this.one);
-    this.counters.in[lane.source] = (this.counters.in[lane.source] ?? 0) + 1;
-    this.dirty = true;
+    const step = this.feed.step(budget);
+    if (step.fed > 0) this.dirty = true;
+    return step;
   }
 
   /** Closes every window of a bounded input; the next commit carries the results. */
@@ -195,7 +174,7 @@ export class Task {
     }));
     byTopic.set(WATERMARKS_TOPIC, [...(byTopic.get(WATERMARKS_TOPIC) ?? []), ...marks]);
     const checkpoint: TaskCheckpoint = {
-      format: 'medallion-runner/1', task: this.id, clock: this.clock.now(), origin: this.origin, finished: this.finished,
+      format: 'medallion-runner/1', task: this.id, clock: this.clock.now(), origin: this.feed.origin, finished: this.finished,
       lanes: this.merge.lanes.map((l) => ({ topic: l.topic, partition: l.partition, position: l.position, lastTime: Number.isFinite(l.lastTime) ? l.lastTime : null })),
       job: this.job.snapshot(),
     };
@@ -231,30 +210,4 @@ export class Task {
   sourceFor(topic: string): string | undefined {
     return this.sourceOfTopic.get(topic);
   }
-}
-
-/**
- * The merge's event-time reader: decodes with the source's codec and applies its event-time
- * function, as the engine will. A record either cannot handle gets null (it sorts with the record
- * before it) and goes to the engine as fetched, which dead-letters it with the real error.
- */
-function eventTimeReader(plan: PipelinePlan): EventTimeReader {
-  const sources = new Map<string, SourceNode>();
-  for (const n of plan.nodes) if (n.kind === 'source') sources.set(n.name, n);
-  return (name, record, partition) => {
-    const source = sources.get(name)!;
-    if (source.eventTime === 'timestamp') return { time: Number.isFinite(record.timestamp) ? record.timestamp : null, value: record.value };
-    let value: unknown;
-    try {
-      value = source.decode === null ? record.value : source.decode(record.value);
-    } catch {
-      return { time: null, value: record.value };
-    }
-    try {
-      const time = source.eventTime(value, { partition, offset: record.offset, timestamp: record.timestamp });
-      return { time: typeof time === 'number' && Number.isFinite(time) ? time : null, value };
-    } catch {
-      return { time: null, value };
-    }
-  };
 }

@@ -18,7 +18,11 @@ export type WorkerMessage =
   | { type: 'heartbeat'; worker: number }
   | { type: 'assigned'; worker: number; tasks: number[] }
   | { type: 'task-done'; worker: number; task: number }
-  | { type: 'metrics'; worker: number; at: number; tasks: number[]; commits: number; layers: Record<string, LayerCounters> }
+  | {
+    type: 'metrics'; worker: number; at: number; tasks: number[]; commits: number; layers: Record<string, LayerCounters>;
+    /** CPU time (user plus system) the worker process has used since it started, in ms: what benchmarks divide by. */
+    cpuMs: number;
+  }
   | { type: 'warning'; worker: number; message: string }
   /** `fatal`: restarting cannot help (the pipeline's own failure, a missing topic); the run stops. */
   | { type: 'error'; worker: number; message: string; stack: string | null; location: string | null; fatal: boolean };

@@ -409,7 +409,8 @@ export class Worker {
       if (prev) for (const k of Object.keys(c) as (keyof LayerCounters)[]) c[k] = Math.max(c[k], prev[k]);
       this.totals.set(name, c);
     }
-    return { type: 'metrics', worker: this.config.workerIndex, at: Date.now(), tasks: [...this.tasks.keys()], commits: this.commits, layers };
+    const cpu = process.cpuUsage();
+    return { type: 'metrics', worker: this.config.workerIndex, at: Date.now(), tasks: [...this.tasks.keys()], commits: this.commits, layers, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
   }
 
   /** Commits what the tasks hold, leaves the group and disconnects. */
