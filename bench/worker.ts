@@ -11,7 +11,7 @@
 // CLI (dist/cli.js and dist/runner-worker.js; `npm run build` first) instead of the TypeScript
 // sources through tsx.
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { compile, ManualClock, type PipelinePlan } from '../sandbox/engine';
@@ -39,7 +39,7 @@ function flag(args: string[], name: string, fallback: number): number {
   return found ? Number(found.split('=')[1]) : fallback;
 }
 
-interface Lane { source: string; topic: string; partition: number; records: FetchedRecord[] }
+export interface Lane { source: string; topic: string; partition: number; records: FetchedRecord[] }
 
 /** Every bronze record of the plan's sources, read with the wire fetcher, per partition in offset order. */
 async function readBronze(bootstrap: string, plan: PipelinePlan): Promise<Lane[]> {
@@ -72,7 +72,7 @@ async function readBronze(bootstrap: string, plan: PipelinePlan): Promise<Lane[]
 }
 
 /** The ceiling: the records through the runner's merge and the engine, in memory; optionally encoded as the worker would write them. */
-function inMemory(plan: PipelinePlan, lanes: Lane[], encode: boolean): { cpuMs: number; outputs: number; bytes: number } {
+export function inMemory(plan: PipelinePlan, lanes: Lane[], encode: boolean): { cpuMs: number; outputs: number; bytes: number } {
   const began = process.cpuUsage();
   const clock = new ManualClock(0);
   const job = compile(plan, { clock, lineage: 100 });
@@ -111,7 +111,10 @@ interface WorkerFigures { wallMs: number; cpuMs: number; commits: number }
 /** A run through startPipelineRun, whose workers run the TypeScript sources through tsx. */
 async function runFromSources(bootstrap: string, workDir: string, commitIntervalMs: number): Promise<WorkerFigures> {
   const began = Date.now();
-  const run = await startPipelineRun({ pipelineFile: PIPELINE, bootstrap, fromBeginning: true, exitWhenCaughtUp: true, commitIntervalMs, workDir, workers: 1 });
+  // BENCH_WORKER_PROFILE=<dir> writes the worker's CPU profile there.
+  const nodeArgs = process.env.BENCH_WORKER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_WORKER_PROFILE)}`] : [];
+  if (process.env.BENCH_WORKER_NODE_ARGS) nodeArgs.push(...process.env.BENCH_WORKER_NODE_ARGS.split(' '));
+  const run = await startPipelineRun({ pipelineFile: PIPELINE, bootstrap, fromBeginning: true, exitWhenCaughtUp: true, commitIntervalMs, workDir, workers: 1, nodeArgs });
   let last: Extract<WorkerMessage, { type: 'metrics' }> | null = null;
   run.events.on('event', (e: RunEvent) => {
     if (e.type === 'worker-message' && e.message.type === 'metrics') last = e.message;
@@ -162,6 +165,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 
     const plan = loadPlan(await bundlePipeline(PIPELINE, path.join(dir.path, 'bundle')));
     const lanes = await readBronze(broker.bootstrap, plan);
+    if (process.env.BENCH_WORKER_SAVE) writeFileSync(process.env.BENCH_WORKER_SAVE, JSON.stringify(lanes));
     const bronze = lanes.reduce((n, l) => n + l.records.length, 0);
     // A first pass warms the engine's code up, as the worker's first records do; the second is measured.
     inMemory(plan, lanes, false);

@@ -163,6 +163,16 @@ export class Job {
    * run gives.
    */
   snapshot(): JobSnapshot {
+    // The round trip through JSON makes the copy deep (later processing cannot change it) and proves it is JSON-safe.
+    return JSON.parse(this.snapshotJson()) as JobSnapshot;
+  }
+
+  /**
+   * The snapshot as JSON text, in one pass over the state: what a runner writes to its changelog on
+   * every commit, where a deep copy and a second serialization would double the cost of the largest
+   * states (a temporal join's table).
+   */
+  snapshotJson(): string {
     const operators = this.ops.map((op) => [
       saveTime(op.wm),
       op instanceof MultiInputOperator ? op.inputWms.map(saveTime) : null,
@@ -174,8 +184,7 @@ export class Job {
       format: 'medallion-engine/1', pipeline: this.plan.name, fingerprint: this.fingerprint,
       positions: this.positions(), operators, pending,
     };
-    // The round trip through JSON makes the copy deep (later processing cannot change it) and proves it is JSON-safe.
-    return JSON.parse(JSON.stringify(snap)) as JobSnapshot;
+    return JSON.stringify(snap);
   }
 
   restore(snapshot: JobSnapshot): void {

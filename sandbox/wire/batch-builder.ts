@@ -24,6 +24,11 @@ export interface BatchIdentity {
 }
 
 const ATTR_GZIP = 0x01;
+/**
+ * The gzip level of compressed batches. The runner compresses its checkpoints, up to megabytes on
+ * every commit: level 1 takes a quarter of the default level's time for about 25% more bytes.
+ */
+const GZIP_LEVEL = 1;
 const ATTR_TRANSACTIONAL = 0x10;
 
 /** Strings up to this length are tried as ASCII in JavaScript first: a native call costs more. */
@@ -179,7 +184,7 @@ export class BatchBuilder {
     if (this.count === 0) throw new RangeError('a record batch needs at least one record');
     let out = this.buf.subarray(0, this.at);
     if (gzip) {
-      const compressed = gzipSync(out.subarray(BATCH_HEADER_SIZE));
+      const compressed = gzipSync(out.subarray(BATCH_HEADER_SIZE), { level: GZIP_LEVEL });
       out = Buffer.allocUnsafe(BATCH_HEADER_SIZE + compressed.length);
       compressed.copy(out, BATCH_HEADER_SIZE);
     }
