@@ -20,7 +20,7 @@ import { replay } from '../sandbox/replay/produce/replay';
 import { bundlePipeline } from '../sandbox/runner/bundle-pipeline';
 import { InputMerge, type FetchedRecord } from '../sandbox/runner/input-merge';
 import { eventTimeReader, MergedFeed } from '../sandbox/runner/merged-feed';
-import { toMessage } from '../sandbox/runner/output-records';
+import { OutputEncoder } from '../sandbox/runner/output-records';
 import { planFacts } from '../sandbox/runner/plan-facts';
 import { startPipelineRun, type RunEvent } from '../sandbox/runner/supervisor';
 import { loadPlan } from '../sandbox/runner/worker';
@@ -80,7 +80,7 @@ export function inMemory(plan: PipelinePlan, lanes: Lane[], encode: boolean): { 
   const merge = new InputMerge(lanes.map((l) => ({ source: l.source, topic: l.topic, partition: l.partition, position: 0, end: l.records.at(-1) ? l.records.at(-1)!.offset + 1 : 0, lastTime: Number.NEGATIVE_INFINITY })), true, eventTimeReader(plan));
   for (const l of lanes) merge.offer(l.topic, l.partition, 0, l.records, l.records.length);
   const feed = new MergedFeed(job, clock, merge, null);
-  const facts = planFacts(plan);
+  const encoder = new OutputEncoder(planFacts(plan));
   let outputs = 0;
   let bytes = 0;
   const drain = (): void => {
@@ -91,7 +91,7 @@ export function inMemory(plan: PipelinePlan, lanes: Lane[], encode: boolean): { 
       outputs += records.length;
       if (!encode) continue;
       const builder = new BatchBuilder();
-      for (const r of records) builder.append(toMessage(r, output, facts, null), 0);
+      encoder.encode(records, output, null, (message) => builder.append(message, 0));
       bytes += builder.size;
     }
   };

@@ -9,7 +9,7 @@
 // depends only on the data and the positions a checkpoint holds, never on timing, so a run that is
 // killed and restarted produces exactly what an uninterrupted one does.
 
-/** One bronze record as the merge buffers it. */
+/** One bronze record as the merge hands it to the engine: decoded when the merge needed its event time. */
 export interface BufferedRecord {
   readonly offset: number;
   readonly key: string | undefined;
@@ -21,8 +21,13 @@ export interface BufferedRecord {
   readonly time: number;
 }
 
-/** A fetched record before the merge has placed it. */
-export type FetchedRecord = Omit<BufferedRecord, 'time' | 'value' | 'key'> & { key: string | null | undefined; value: string | null };
+/** A fetched record as the merge buffers it, until it is next in its partition. */
+export interface FetchedRecord {
+  readonly offset: number;
+  readonly key: string | null | undefined;
+  readonly value: string | null;
+  readonly timestamp: number;
+}
 
 /** Reads a record's event time as its source would, or null when it has none; may decode the value on the way. */
 export type EventTimeReader = (source: string, record: FetchedRecord, partition: number) => { time: number | null; value: unknown };
@@ -36,21 +41,37 @@ export interface Lane {
   position: number;
   /** The end: the high watermark seen at start (bounded runs) or the latest one fetched. */
   end: number;
-  /** Buffered records from `head` on; taken by moving `head`, because shift() copies a long array every time. */
-  queue: BufferedRecord[];
+  /**
+   * Buffered records from `head` on, as fetched; taken by moving `head`, because shift() copies a
+   * long array every time. Only the head is decoded (for its event time): a decoded value lives
+   * while its record is next in line instead of for the whole time it waits in the buffer, which
+   * would make the garbage collector copy it to the old generation.
+   */
+  queue: FetchedRecord[];
   head: number;
+  /** The head's merge time and decoded value, once read; NaN while the head is not read yet. */
+  headTime: number;
+  headValue: unknown;
   /** Where the next record buffered must start at or after, so re-delivered records are dropped. */
   accepted: number;
-  /** The merge time of the last record fed (kept in checkpoints) and of the last one buffered. */
+  /** The merge time of the last record fed (kept in checkpoints): a record without an event time sorts with it. */
   lastTime: number;
-  tailTime: number;
 }
 
 export type NextStep = { kind: 'record'; lane: Lane; record: BufferedRecord } | { kind: 'wait' } | { kind: 'caught-up' };
 
+const WAIT: NextStep = { kind: 'wait' };
+const CAUGHT_UP: NextStep = { kind: 'caught-up' };
+
 export class InputMerge {
   readonly lanes: Lane[];
   private readonly byPartition = new Map<string, Lane>();
+  /**
+   * The one record and step next() returns, overwritten by the following call: the engine may use a
+   * pushed record only during the push (engine invariant 6), so nothing is allocated per record.
+   */
+  private readonly record = { offset: 0, key: undefined as string | undefined, value: undefined as unknown, timestamp: 0, time: 0 };
+  private readonly step = { kind: 'record' as const, lane: undefined as unknown as Lane, record: this.record as BufferedRecord };
 
   constructor(
     lanes: readonly { source: string; topic: string; partition: number; position: number; end: number; lastTime: number }[],
@@ -58,7 +79,7 @@ export class InputMerge {
     private readonly bounded: boolean,
     private readonly eventTime: EventTimeReader,
   ) {
-    this.lanes = lanes.map((l) => ({ ...l, queue: [], head: 0, accepted: l.position, tailTime: l.lastTime }));
+    this.lanes = lanes.map((l) => ({ ...l, queue: [], head: 0, headTime: Number.NaN, headValue: undefined, accepted: l.position }));
     for (const lane of this.lanes) this.byPartition.set(`${lane.topic}\u0000${lane.partition}`, lane);
   }
 
@@ -80,10 +101,7 @@ export class InputMerge {
     for (const r of records) {
       if (r.offset < lane.accepted) continue;
       if (this.bounded && r.offset >= lane.end) break;
-      const { time, value } = this.eventTime(lane.source, r, partition);
-      const placed = time ?? lane.tailTime;
-      lane.tailTime = placed;
-      lane.queue.push({ offset: r.offset, key: r.key ?? undefined, value, timestamp: r.timestamp, time: placed });
+      lane.queue.push(r);
       lane.accepted = r.offset + 1;
     }
   }
@@ -104,20 +122,31 @@ export class InputMerge {
     return n;
   }
 
+  /** The next record in merge order; the step returned is valid until the next call. */
   next(): NextStep {
     let best: Lane | undefined;
     let waiting = false;
-    for (const lane of this.lanes) {
-      const head = lane.queue[lane.head];
-      if (head === undefined) {
+    const lanes = this.lanes;
+    for (let i = 0; i < lanes.length; i++) {
+      const lane = lanes[i]!;
+      if (lane.head === lane.queue.length) {
         if (Math.max(lane.position, lane.accepted) < lane.end) waiting = true;
         continue;
       }
-      if (best === undefined || head.time < best.queue[best.head]!.time) best = lane;
+      if (Number.isNaN(lane.headTime)) this.readHead(lane);
+      if (best === undefined || lane.headTime < best.headTime) best = lane;
     }
-    if (waiting) return { kind: 'wait' };
-    if (best === undefined) return { kind: 'caught-up' };
-    const record = best.queue[best.head++]!;
+    if (waiting) return WAIT;
+    if (best === undefined) return CAUGHT_UP;
+    const fetched = best.queue[best.head++]!;
+    const record = this.record;
+    record.offset = fetched.offset;
+    record.key = fetched.key ?? undefined;
+    record.value = best.headValue;
+    record.timestamp = fetched.timestamp;
+    record.time = best.headTime;
+    best.headTime = Number.NaN;
+    best.headValue = undefined;
     if (best.head === best.queue.length) {
       best.queue = [];
       best.head = 0;
@@ -125,9 +154,17 @@ export class InputMerge {
       best.queue = best.queue.slice(best.head);
       best.head = 0;
     }
-    best.position = record.offset + 1;
+    best.position = fetched.offset + 1;
     best.lastTime = record.time;
-    return { kind: 'record', lane: best, record };
+    this.step.lane = best;
+    return this.step;
+  }
+
+  /** Decodes the head of a lane for its event time; one without sorts with the record fed before it. */
+  private readHead(lane: Lane): void {
+    const { time, value } = this.eventTime(lane.source, lane.queue[lane.head]!, lane.partition);
+    lane.headTime = time ?? lane.lastTime;
+    lane.headValue = value;
   }
 }
 

@@ -5,6 +5,7 @@
 // contract asks.
 import { rowIdOf, type OutputInfo, type OutputRecord } from '../engine';
 import type { PlanFacts } from './plan-facts';
+import { HeaderList, type ProducerRecord } from '../wire/batch-builder';
 
 /** Splits `topic/partition/offset` (the engine's position format) from the right: topic names may hold '/'. */
 export function parsePosition(position: string): { t: string; p: number; o: number } | null {
@@ -38,43 +39,118 @@ function quotedTopic(topic: string): string {
   return quoted;
 }
 
+/** The lineage fragment of each position prefix (`topic/partition/`): `{"t":"topic","p":partition,"o":`. */
+const prefixFragments = new Map<string, string>();
+
+/** True when `text` from `from` on is an integer as Number() and String() round-trip it: digits, no leading zero. */
+function isCanonicalOffset(text: string, from: number): boolean {
+  const n = text.length - from;
+  if (n < 1 || n > 15 || (n > 1 && text.charCodeAt(from) === 48)) return false;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /**
  * The lineage header, `[{"t":topic,"p":partition,"o":offset},...]`, written directly from the
  * positions rather than through objects and JSON.stringify: it is built for every output record.
+ * A position's prefix (topic and partition) maps to its fragment once, and the offset's digits are
+ * copied as they are when they are what the number prints as.
  */
 function lineageHeader(positions: readonly string[]): { json: string; count: number } {
   let json = '[';
   let count = 0;
   for (const position of positions) {
-    const p = parsePosition(position);
-    if (p === null) continue;
-    json += `${count > 0 ? ',' : ''}{"t":${quotedTopic(p.t)},"p":${p.p},"o":${p.o}}`;
+    const last = position.lastIndexOf('/');
+    const prefix = position.slice(0, last + 1);
+    let fragment = prefixFragments.get(prefix);
+    if (fragment === undefined || !isCanonicalOffset(position, last + 1)) {
+      const p = parsePosition(position);
+      if (p === null) continue;
+      fragment = `{"t":${quotedTopic(p.t)},"p":${p.p},"o":`;
+      if (prefixFragments.size < 4_096) prefixFragments.set(prefix, fragment);
+      json += `${count > 0 ? ',' : ''}${fragment}${p.o}}`;
+    } else {
+      json += `${count > 0 ? ',' : ''}${fragment}${position.slice(last + 1)}}`;
+    }
     count++;
   }
   return { json: json + ']', count };
 }
 
-export function toMessage(record: OutputRecord, output: OutputInfo, facts: PlanFacts, watermark: number | null): OutputMessage {
-  const updating = output.kind === 'layer' && facts.updating.has(output.layer);
-  const id = updating ? rowIdOf(record.id) : record.id;
-  const headers: Record<string, string> = {
-    'medallion.layer': facts.tierOf.get(output.layer) ?? 'silver',
-    'medallion.output': output.kind === 'layer' ? output.layer : output.kind,
-    'medallion.id': id,
-  };
+/**
+ * Fills `headers` (cleared first) with an output record's headers, in the contract's order.
+ * `watermark` is the layer's watermark as its header text, or null when unknown.
+ */
+export function outputHeaders(headers: HeaderList, record: OutputRecord, output: OutputInfo, facts: PlanFacts, id: string, watermark: string | null): HeaderList {
+  headers.clear();
+  headers.add('medallion.layer', facts.tierOf.get(output.layer) ?? 'silver');
+  headers.add('medallion.output', output.kind === 'layer' ? output.layer : output.kind);
+  headers.add('medallion.id', id);
   if (record.lineage !== null) {
     const lineage = lineageHeader(record.lineage.positions);
-    headers['medallion.lineage'] = lineage.json;
+    headers.add('medallion.lineage', lineage.json);
     const left = record.lineage.total - lineage.count;
-    if (left > 0) headers['medallion.lineage-truncated'] = String(left);
+    if (left > 0) headers.add('medallion.lineage-truncated', String(left));
   }
-  if (updating) headers['medallion.change'] = record.kind;
-  if (watermark !== null) headers['medallion.watermark'] = String(watermark);
+  if (output.kind === 'layer' && facts.updating.has(output.layer)) headers.add('medallion.change', record.kind);
+  if (watermark !== null) headers.add('medallion.watermark', watermark);
+  return headers;
+}
+
+/** The Kafka key of an output record: its id, or in an update-mode output its row's, so every change of a row lands in one partition. */
+export function outputKey(record: OutputRecord, output: OutputInfo, facts: PlanFacts): string {
+  return output.kind === 'layer' && facts.updating.has(output.layer) ? rowIdOf(record.id) : record.id;
+}
+
+/** Kafka refuses negative timestamps; a record without a sensible event time gets none of its own. */
+function outputTimestamp(record: OutputRecord): number | undefined {
+  return Number.isFinite(record.eventTime) && record.eventTime >= 0 ? Math.trunc(record.eventTime) : undefined;
+}
+
+export function toMessage(record: OutputRecord, output: OutputInfo, facts: PlanFacts, watermark: number | null): OutputMessage {
+  const id = outputKey(record, output, facts);
   return {
     key: id,
     value: JSON.stringify(record.value),
-    // Kafka refuses negative timestamps; a record without a sensible event time gets none of its own.
-    timestamp: Number.isFinite(record.eventTime) && record.eventTime >= 0 ? Math.trunc(record.eventTime) : undefined,
-    headers,
+    timestamp: outputTimestamp(record),
+    headers: outputHeaders(new HeaderList(), record, output, facts, id, watermark === null ? null : String(watermark)).toObject(),
   };
+}
+
+/** An output record as a producer takes it, with its headers as a HeaderList. Reused: valid only during the call it is passed to. */
+export interface EncodedMessage extends ProducerRecord {
+  key: string;
+  value: string;
+  timestamp: number | undefined;
+  headers: HeaderList;
+}
+
+/**
+ * Turns a layer's records into messages one at a time, through one reused message and header list:
+ * the records of a whole commit interval pass through here, and objects per record would be
+ * garbage by the thousand.
+ */
+export class OutputEncoder {
+  private readonly message: EncodedMessage = { key: '', value: '', timestamp: undefined, headers: new HeaderList() };
+
+  constructor(private readonly facts: PlanFacts) {}
+
+  /** Hands each record of `output` to `write` as a message, which `write` must copy before it returns. */
+  encode(records: readonly OutputRecord[], output: OutputInfo, watermark: number | null, write: (message: EncodedMessage) => void): void {
+    const facts = this.facts;
+    const message = this.message;
+    const watermarkText = watermark === null ? null : String(watermark);
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      const id = outputKey(record, output, facts);
+      message.key = id;
+      message.value = JSON.stringify(record.value);
+      message.timestamp = outputTimestamp(record);
+      outputHeaders(message.headers, record, output, facts, id, watermarkText);
+      write(message);
+    }
+  }
 }

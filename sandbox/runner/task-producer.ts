@@ -5,14 +5,14 @@
 // client does not speak.
 import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 import { partitionKey, TransactionalProducer } from '../wire/index';
-import type { OutputMessage } from './output-records';
+import type { EncodedMessage, OutputMessage } from './output-records';
 import type { KafkaConnection } from './run-options';
 
-/** Everything one commit writes. */
+/** What a commit writes besides the outputs written since the last one. */
 export interface CommitContent {
   group: string;
   changelog: { topic: string; partition: number; key: string; value: string };
-  /** Output messages by topic; keyed ones are partitioned as Kafka's default partitioner does. */
+  /** Further messages by topic (the watermark marks); keyed ones are partitioned as Kafka's default partitioner does. */
   outputs: Map<string, OutputMessage[]>;
   /** The next offset to read of every bronze partition the task owns. */
   positions: { topic: string; partition: number; offset: number }[];
@@ -20,8 +20,14 @@ export interface CommitContent {
 
 export interface TaskProducer {
   /**
-   * Commits everything in one transaction, or throws having aborted it (a fenced producer cannot
-   * abort; its successor does). After a throw the producer must be closed.
+   * Adds an output record to the next commit's transaction. The record may be reused by the caller
+   * once this returns. Keyed records are partitioned as Kafka's default partitioner does.
+   */
+  write(topic: string, record: EncodedMessage): void;
+  /**
+   * Commits everything written since the last commit, plus `content`, in one transaction, or throws
+   * having aborted it (a fenced producer cannot abort; its successor does). After a throw the
+   * producer must be closed.
    */
   commit(content: CommitContent): Promise<void>;
   close(): Promise<void>;
@@ -37,7 +43,7 @@ export function needsKafkajs(connection: KafkaConnection): boolean {
  * is fenced and what it left open is aborted. `topics` are the output topics, whose partition counts are loaded now.
  */
 export async function connectTaskProducer(
-  options: { connection: KafkaConnection; kafka: Kafka; transactionalId: string; changelog: string; topics: string[] },
+  options: { connection: KafkaConnection; kafka: Kafka; transactionalId: string; group: string; changelog: string; topics: string[] },
 ): Promise<TaskProducer> {
   if (needsKafkajs(options.connection)) return KafkajsTaskProducer.connect(options.kafka, options.transactionalId);
   const producer = await TransactionalProducer.connect({
@@ -51,16 +57,35 @@ export async function connectTaskProducer(
     producer.close();
     throw error;
   }
-  return new WireTaskProducer(producer);
+  return new WireTaskProducer(producer, options.group);
 }
 
 class WireTaskProducer implements TaskProducer {
-  constructor(private readonly producer: TransactionalProducer) {}
+  /**
+   * Whether a transaction is open. Outputs are appended to it as they are written, so they sit in
+   * record batches (outside the JavaScript heap) rather than as objects until the commit. Opening
+   * it is local: the broker hears of it only when the commit sends it.
+   */
+  private open = false;
+
+  constructor(private readonly producer: TransactionalProducer, private readonly group: string) {}
+
+  write(topic: string, record: EncodedMessage): void {
+    this.begin();
+    this.producer.append(topic, record);
+  }
+
+  private begin(): void {
+    if (this.open) return;
+    this.producer.begin({ offsetsFor: this.group });
+    this.open = true;
+  }
 
   async commit({ group, changelog, outputs, positions }: CommitContent): Promise<void> {
     const producer = this.producer;
     try {
-      producer.begin({ offsetsFor: group });
+      if (group !== this.group) throw new Error(`this producer commits for group ${this.group}, not ${group}`);
+      this.begin();
       producer.append(changelog.topic, { key: changelog.key, value: changelog.value }, changelog.partition);
       for (const [topic, messages] of outputs) for (const m of messages) producer.append(topic, m);
       const offsets = await producer.flush();
@@ -70,6 +95,7 @@ class WireTaskProducer implements TaskProducer {
       // owner reads the record at that offset.
       await producer.sendOffsets(group, [...positions, { topic: changelog.topic, partition: changelog.partition, offset: pointer }]);
       await producer.commit();
+      this.open = false;
     } catch (error) {
       if (!producer.fenced) await producer.abort().catch(() => {});
       throw error;
@@ -82,7 +108,16 @@ class WireTaskProducer implements TaskProducer {
 }
 
 class KafkajsTaskProducer implements TaskProducer {
+  /** Outputs written since the last commit, by topic, as kafkajs takes them. */
+  private written = new Map<string, OutputMessage[]>();
+
   private constructor(private readonly producer: Producer) {}
+
+  write(topic: string, record: EncodedMessage): void {
+    let list = this.written.get(topic);
+    if (list === undefined) this.written.set(topic, (list = []));
+    list.push({ key: record.key, value: record.value, timestamp: record.timestamp, headers: record.headers.toObject() });
+  }
 
   static async connect(kafka: Kafka, transactionalId: string): Promise<TaskProducer> {
     const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 30_000 });
@@ -99,7 +134,10 @@ class KafkajsTaskProducer implements TaskProducer {
     return new KafkajsTaskProducer(producer);
   }
 
-  async commit({ group, changelog, outputs, positions }: CommitContent): Promise<void> {
+  async commit({ group, changelog, outputs: marks, positions }: CommitContent): Promise<void> {
+    const outputs = this.written;
+    this.written = new Map();
+    for (const [topic, messages] of marks) outputs.set(topic, [...(outputs.get(topic) ?? []), ...messages]);
     const txn = await this.producer.transaction();
     try {
       const [meta] = await txn.send({

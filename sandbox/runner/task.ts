@@ -8,7 +8,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { compile, ManualClock, type Job, type JobSnapshot, type OutputInfo, type PipelinePlan } from '../engine';
 import { InputMerge } from './input-merge';
 import { eventTimeReader, MergedFeed } from './merged-feed';
-import { toMessage, type OutputMessage } from './output-records';
+import { OutputEncoder, type OutputMessage } from './output-records';
 import { outputTopic, type PlanFacts } from './plan-facts';
 import type { ResolvedConfig } from './worker';
 import { changelogTopicOf, partitionsOfTask, transactionalIdOf, type TaskLayout } from './task-layout';
@@ -59,6 +59,7 @@ export class Task {
   private lastCommit = Date.now();
   private stopped = false;
   private readonly feed: MergedFeed;
+  private readonly encoder: OutputEncoder;
 
   private constructor(
     readonly id: number,
@@ -71,6 +72,7 @@ export class Task {
     private readonly sourceOfTopic: Map<string, string>,
   ) {
     this.feed = new MergedFeed(job, clock, merge, origin);
+    this.encoder = new OutputEncoder(env.facts);
     this.counters = { in: this.feed.fed, out: {}, commits: 0 };
   }
 
@@ -80,7 +82,7 @@ export class Task {
     const changelog = changelogTopicOf(config.group);
     // Connecting sends InitProducerId: from here on no earlier owner of this task can commit.
     const producer = await connectTaskProducer({
-      connection: config.kafka, kafka: env.kafka, transactionalId: transactionalIdOf(config.group, id), changelog, topics: [...env.outputTopics, WATERMARKS_TOPIC],
+      connection: config.kafka, kafka: env.kafka, transactionalId: transactionalIdOf(config.group, id), group: config.group, changelog, topics: [...env.outputTopics, WATERMARKS_TOPIC],
     });
     try {
       const committed = await admin.fetchOffsets({ groupId: config.group, topics: [changelog] });
@@ -123,7 +125,10 @@ export class Task {
   /** Feeds buffered records in merge order, at most `budget` of them; returns how many it fed. */
   step(budget: number): { fed: number; caughtUp: boolean } {
     const step = this.feed.step(budget);
-    if (step.fed > 0) this.dirty = true;
+    if (step.fed > 0) {
+      this.dirty = true;
+      this.writeOutputs();
+    }
     return step;
   }
 
@@ -131,8 +136,39 @@ export class Task {
   finish(): void {
     if (this.finished) return;
     this.job.finish();
+    this.writeOutputs();
     this.finished = true;
     this.dirty = true;
+  }
+
+  /**
+   * Drains the job and writes its outputs into the open transaction, after every step rather than
+   * at the commit: the records then live for one step instead of a whole commit interval, and the
+   * garbage collector does not have to copy them out of the young generation. Each record carries
+   * its layer's watermark as of this write.
+   */
+  private writeOutputs(): void {
+    const { config } = this.env;
+    const drained = this.job.drain();
+    for (const output of this.job.outputs) {
+      const records = drained[output.name];
+      if (records === undefined || (this.env.written !== null && !this.env.written.has(output.layer))) continue;
+      const topic = outputTopic(output, config.topicSuffix);
+      this.encoder.encode(records, output, this.watermarkOf(output.layer), (message) => this.producer.write(topic, message));
+      this.counters.out[output.name] = (this.counters.out[output.name] ?? 0) + records.length;
+    }
+  }
+
+  /** A layer's input watermark: the lowest of its bronze sources' that are not idle; null while one has none. */
+  private watermarkOf(layer: string): number | null {
+    let low: number | null = null;
+    for (const source of this.env.facts.sourcesOf.get(layer) ?? [layer]) {
+      const wm = this.job.watermark(source);
+      if (wm === null) return null;
+      if (wm.kind === 'idle') continue;
+      low = low === null ? wm.at : Math.min(low, wm.at);
+    }
+    return low;
   }
 
   commitDue(now: number): boolean {
@@ -142,37 +178,17 @@ export class Task {
   /** Commits outputs, checkpoint and positions in one transaction. A failure leaves the task unusable: its worker must restart it. */
   async commit(): Promise<void> {
     if (this.stopped) throw new Error(`task ${this.id} is stopped`);
-    const { config, facts, plan } = this.env;
-    const drained = this.job.drain();
-    const watermarkOf = (layer: string): number | null => {
-      let low: number | null = null;
-      for (const source of facts.sourcesOf.get(layer) ?? [layer]) {
-        const wm = this.job.watermark(source);
-        if (wm === null) return null;
-        if (wm.kind === 'idle') continue;
-        low = low === null ? wm.at : Math.min(low, wm.at);
-      }
-      return low;
-    };
+    const { config, plan } = this.env;
+    this.writeOutputs();
     const byTopic = new Map<string, OutputMessage[]>();
-    for (const output of this.job.outputs) {
-      const records = drained[output.name];
-      if (records === undefined || (this.env.written !== null && !this.env.written.has(output.layer))) continue;
-      const wm = watermarkOf(output.layer);
-      const topic = outputTopic(output, config.topicSuffix);
-      const messages = byTopic.get(topic) ?? [];
-      for (const r of records) messages.push(toMessage(r, output, facts, wm));
-      byTopic.set(topic, messages);
-      this.counters.out[output.name] = (this.counters.out[output.name] ?? 0) + records.length;
-    }
     const at = Date.now();
     const marks: OutputMessage[] = this.layersAndSources().filter((layer) => this.env.written === null || this.env.written.has(layer)).map((layer) => ({
       key: `${config.group}/${layer}/${this.id}`,
-      value: JSON.stringify({ pipeline: plan.name, group: config.group, layer, task: this.id, watermark: watermarkOf(layer), at }),
+      value: JSON.stringify({ pipeline: plan.name, group: config.group, layer, task: this.id, watermark: this.watermarkOf(layer), at }),
       timestamp: undefined,
       headers: {},
     }));
-    byTopic.set(WATERMARKS_TOPIC, [...(byTopic.get(WATERMARKS_TOPIC) ?? []), ...marks]);
+    byTopic.set(WATERMARKS_TOPIC, marks);
     // The job's snapshot is spliced in as text: serializing it once is the largest cost of a commit.
     const checkpoint: Omit<TaskCheckpoint, 'job'> = {
       format: 'medallion-runner/1', task: this.id, clock: this.clock.now(), origin: this.feed.origin, finished: this.finished,

@@ -12,7 +12,36 @@ export interface ProducerRecord {
   value: string | Buffer | null;
   /** Milliseconds since the epoch; the time of the append when absent. */
   timestamp?: number | undefined;
-  headers?: Readonly<Record<string, string>> | undefined;
+  headers?: Readonly<Record<string, string>> | HeaderList | undefined;
+}
+
+/**
+ * Headers in order as two parallel lists, for a caller that writes many records: it fills one list
+ * again for every record (append copies what it needs) instead of making an object per record.
+ */
+export class HeaderList {
+  readonly names: string[] = [];
+  readonly values: string[] = [];
+  length = 0;
+
+  clear(): this {
+    this.length = 0;
+    return this;
+  }
+
+  add(name: string, value: string): this {
+    this.names[this.length] = name;
+    this.values[this.length] = value;
+    this.length++;
+    return this;
+  }
+
+  /** The headers as an object, for clients that take them so. */
+  toObject(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (let i = 0; i < this.length; i++) out[this.names[i]!] = this.values[i]!;
+    return out;
+  }
 }
 
 /** Who writes a batch: the producer id and epoch, and the sequence of its first record. */
@@ -94,6 +123,13 @@ function varintSize(value: number): number {
   return size;
 }
 
+/** Writes a header name's bytes with their length; names are short, so a byte loop beats a native copy. */
+function writeName(buf: Buffer, at: number, name: Buffer): number {
+  at = writeVarint(buf, at, name.length);
+  for (let i = 0; i < name.length; i++) buf[at + i] = name[i]!;
+  return at + name.length;
+}
+
 const headerNames = new Map<string, Buffer>();
 
 /** The UTF-8 bytes of a header name; names are a program's handful, so the cache stays small. */
@@ -140,7 +176,10 @@ export class BatchBuilder {
     // case the real length needs fewer bytes the field is moved back. One native call per string.
     let bound = 32 + fieldBound(key) + fieldBound(value);
     let headerCount = 0;
-    if (headers !== undefined) {
+    if (headers instanceof HeaderList) {
+      headerCount = headers.length;
+      for (let i = 0; i < headerCount; i++) bound += 10 + headerName(headers.names[i]!).length + fieldBound(headers.values[i]!);
+    } else if (headers !== undefined) {
       for (const name in headers) {
         bound += 10 + headerName(name).length + fieldBound(headers[name]!);
         headerCount++;
@@ -157,11 +196,14 @@ export class BatchBuilder {
     at = writeField(buf, at, key);
     at = writeField(buf, at, value);
     at = writeVarint(buf, at, headerCount);
-    if (headers !== undefined) {
+    if (headers instanceof HeaderList) {
+      for (let i = 0; i < headerCount; i++) {
+        at = writeName(buf, at, headerName(headers.names[i]!));
+        at = writeField(buf, at, headers.values[i]!);
+      }
+    } else if (headers !== undefined) {
       for (const name in headers) {
-        const nameBytes = headerName(name);
-        at = writeVarint(buf, at, nameBytes.length);
-        at += nameBytes.copy(buf, at);
+        at = writeName(buf, at, headerName(name));
         at = writeField(buf, at, headers[name]!);
       }
     }

@@ -51,6 +51,13 @@ export class SourceOperator extends Operator {
   private readonly delay: number;
   private readonly meta = { partition: 0, offset: 0, timestamp: Number.NaN };
   private readonly wantsMeta: boolean;
+  /**
+   * No partition turns idle before this processing time, so a tick before it has nothing to do (a
+   * runner ticks nearly once per record). A busy partition's deadline only moves later, so the
+   * earliest one seen at the last full tick stays a lower bound; a partition that is new, comes
+   * back from idleness or is restored may have an earlier one, and resets it.
+   */
+  private nextIdleCheck = Number.NEGATIVE_INFINITY;
 
   constructor(ctx: JobContext, readonly src: SourceNode, owner: Owner, private readonly clock: Clock) {
     super(ctx, src, owner);
@@ -75,6 +82,7 @@ export class SourceOperator extends Operator {
       p = { idBase: `${this.src.topic}/${partition}/`, maxTs: NO_WATERMARK, next: 0, lastSeen: this.clock.now(), idle: false };
       this.parts.set(partition, p);
       this.partList.push(p);
+      this.nextIdleCheck = Number.NEGATIVE_INFINITY;
     }
     return p;
   }
@@ -181,6 +189,7 @@ export class SourceOperator extends Operator {
     p.lastSeen = this.clock.now();
     if (p.idle) {
       p.idle = false;
+      this.nextIdleCheck = Number.NEGATIVE_INFINITY;
       this.ctx.trace?.({ type: 'idle', source: this.src.name, partition, idle: false });
       this.update();
     }
@@ -239,15 +248,18 @@ export class SourceOperator extends Operator {
   /** Processing time moved: partitions silent for longer than the idleness timeout become idle. */
   tick(now: number): void {
     const idleness = this.src.idleness;
-    if (idleness === null) return;
+    if (idleness === null || now < this.nextIdleCheck) return;
     let changed = false;
+    let next = Number.POSITIVE_INFINITY;
     for (const [partition, p] of this.parts) {
-      if (!p.idle && now - p.lastSeen >= idleness) {
+      if (p.idle) continue;
+      if (now - p.lastSeen >= idleness) {
         p.idle = true;
         changed = true;
         this.ctx.trace?.({ type: 'idle', source: this.src.name, partition, idle: true });
-      }
+      } else if (p.lastSeen + idleness < next) next = p.lastSeen + idleness;
     }
+    this.nextIdleCheck = next;
     if (changed) this.update();
   }
 
@@ -315,6 +327,7 @@ export class SourceOperator extends Operator {
     this.sentIdle = s.sentIdle;
     this.parts.clear();
     this.partList = [];
+    this.nextIdleCheck = Number.NEGATIVE_INFINITY;
     for (const [partition, maxTs, next, lastSeen, idle] of s.partitions) {
       const p = { idBase: `${this.src.topic}/${partition}/`, maxTs: loadTime(maxTs), next, lastSeen, idle };
       this.parts.set(partition, p);
