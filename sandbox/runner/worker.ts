@@ -163,6 +163,24 @@ export class Worker {
     }
   }
 
+  /** Wakes the processing loop when it waits for records and some arrive. */
+  private wake: (() => void) | null = null;
+
+  /** Waits up to `ms`, or until records are fetched. */
+  private idle(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
   private offer(part: FetchedPartition): void {
     const task = this.tasks.get(taskOfPartition(this.layout, part.partition));
     if (task === undefined) return;
@@ -179,6 +197,7 @@ export class Worker {
     // once the lane's queue is empty; a later answer (empty, after the long poll) repeats it.
     task.merge.skipTo(part.topic, part.partition, part.nextOffset);
     this.pauseIfFull(task, part.topic, part.partition);
+    this.wake?.();
   }
 
   private pauseIfFull(task: Task, topic: string, partition: number): void {
@@ -361,7 +380,10 @@ export class Worker {
           await this.dropTask(task, error);
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, fed > 0 ? 0 : 10));
+      // With nothing fed the merge waits for a partition's records: the loop sleeps until a fetch
+      // brings some (or 10 ms, for the kafkajs path and the commit timer) rather than polling.
+      if (fed > 0) await new Promise((resolve) => setImmediate(resolve));
+      else await this.idle(10);
     }
   }
 
