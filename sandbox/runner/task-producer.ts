@@ -5,6 +5,7 @@
 // client does not speak.
 import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 import { partitionKey, TransactionalProducer } from '../wire/index';
+import { HeaderList, type ProducerRecord } from '../wire/batch-builder';
 import type { EncodedMessage, OutputMessage } from './output-records';
 import type { KafkaConnection } from './run-options';
 
@@ -67,10 +68,22 @@ class WireTaskProducer implements TaskProducer {
    * it is local: the broker hears of it only when the commit sends it.
    */
   private open = false;
+  /**
+   * True while a commit is on its way to the broker. The task goes on feeding meanwhile, and what
+   * it writes belongs to the next transaction: it waits here, copied, until the commit is done.
+   */
+  private committing = false;
+  private deferred: { topic: string; record: ProducerRecord & { headers: HeaderList } }[] = [];
 
   constructor(private readonly producer: TransactionalProducer, private readonly group: string) {}
 
   write(topic: string, record: EncodedMessage): void {
+    if (this.committing) {
+      const headers = new HeaderList();
+      for (let i = 0; i < record.headers.length; i++) headers.add(record.headers.names[i]!, record.headers.values[i]!);
+      this.deferred.push({ topic, record: { key: record.key, value: record.value, timestamp: record.timestamp, headers } });
+      return;
+    }
     this.begin();
     this.producer.append(topic, record);
   }
@@ -83,9 +96,11 @@ class WireTaskProducer implements TaskProducer {
 
   async commit({ group, changelog, outputs, positions }: CommitContent): Promise<void> {
     const producer = this.producer;
+    if (this.committing) throw new Error('a commit is already on its way');
     try {
       if (group !== this.group) throw new Error(`this producer commits for group ${this.group}, not ${group}`);
       this.begin();
+      this.committing = true;
       producer.append(changelog.topic, { key: changelog.key, value: changelog.value }, changelog.partition);
       for (const [topic, messages] of outputs) for (const m of messages) producer.append(topic, m);
       const offsets = await producer.flush();
@@ -97,9 +112,17 @@ class WireTaskProducer implements TaskProducer {
       await producer.commit();
       this.open = false;
     } catch (error) {
+      this.deferred = [];
       if (!producer.fenced) await producer.abort().catch(() => {});
       throw error;
+    } finally {
+      this.committing = false;
     }
+    // What was written during the commit opens the next transaction, in the order it was written,
+    // before anything written later.
+    const deferred = this.deferred;
+    this.deferred = [];
+    for (const { topic, record } of deferred) this.write(topic, record as EncodedMessage);
   }
 
   async close(): Promise<void> {

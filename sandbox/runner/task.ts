@@ -56,6 +56,7 @@ export class Task {
   readonly counters: TaskCounters;
   finished = false;
   private dirty = false;
+  private committing: Promise<void> | null = null;
   private lastCommit = Date.now();
   private stopped = false;
   private readonly feed: MergedFeed;
@@ -124,6 +125,7 @@ export class Task {
 
   /** Feeds buffered records in merge order, at most `budget` of them; returns how many it fed. */
   step(budget: number): { fed: number; caughtUp: boolean } {
+    if (this.stopped) return { fed: 0, caughtUp: false };
     const step = this.feed.step(budget);
     if (step.fed > 0) {
       this.dirty = true;
@@ -172,11 +174,35 @@ export class Task {
   }
 
   commitDue(now: number): boolean {
-    return this.dirty && now - this.lastCommit >= this.env.config.commitIntervalMs;
+    return this.dirty && this.committing === null && now - this.lastCommit >= this.env.config.commitIntervalMs;
   }
 
-  /** Commits outputs, checkpoint and positions in one transaction. A failure leaves the task unusable: its worker must restart it. */
-  async commit(): Promise<void> {
+  /** True when everything fed is committed: nothing new since the last commit and none on its way. */
+  get settled(): boolean {
+    return !this.dirty && this.committing === null;
+  }
+
+  /** Resolves when the commit on its way (if any) is done; rejects if it failed. */
+  committed(): Promise<void> {
+    return this.committing ?? Promise.resolve();
+  }
+
+  /**
+   * Commits outputs, checkpoint and positions in one transaction. Everything the transaction holds
+   * is taken before the first await, so the task may be fed again while the commit travels (what it
+   * writes meanwhile goes into the next transaction); only one commit is on its way at a time. A
+   * failure leaves the task unusable: its worker must restart it.
+   */
+  commit(): Promise<void> {
+    if (this.committing !== null) return Promise.reject(new Error(`task ${this.id} is already committing`));
+    const commit = this.commitNow().finally(() => {
+      this.committing = null;
+    });
+    this.committing = commit;
+    return commit;
+  }
+
+  private async commitNow(): Promise<void> {
     if (this.stopped) throw new Error(`task ${this.id} is stopped`);
     const { config, plan } = this.env;
     this.writeOutputs();
@@ -195,18 +221,19 @@ export class Task {
       lanes: this.merge.lanes.map((l) => ({ topic: l.topic, partition: l.partition, position: l.position, lastTime: Number.isFinite(l.lastTime) ? l.lastTime : null })),
     };
     const checkpointJson = `${JSON.stringify(checkpoint).slice(0, -1)},"job":${this.job.snapshotJson()}}`;
+    const positions = this.merge.lanes.map((l) => ({ topic: l.topic, partition: l.partition, offset: l.position }));
+    this.dirty = false;
     try {
       await this.producer.commit({
         group: config.group,
         changelog: { topic: changelogTopicOf(config.group), partition: this.id, key: `task-${this.id}`, value: checkpointJson },
         outputs: byTopic,
-        positions: this.merge.lanes.map((l) => ({ topic: l.topic, partition: l.partition, offset: l.position })),
+        positions,
       });
     } catch (error) {
       this.stopped = true;
       throw error;
     }
-    this.dirty = false;
     this.lastCommit = Date.now();
     this.counters.commits++;
   }
@@ -221,6 +248,7 @@ export class Task {
 
   async close(): Promise<void> {
     this.stopped = true;
+    await this.committed().catch(() => {});
     await this.producer.close().catch(() => {});
   }
 

@@ -368,11 +368,15 @@ export class Worker {
           this.resumeLanes(task);
           if (step.caughtUp && this.config.exitWhenCaughtUp) task.finish();
           const mustCommit = task.finished ? task.commitDue(Number.POSITIVE_INFINITY) : task.commitDue(Date.now());
+          // The commit travels while the loop goes on feeding: waiting for the broker's answers
+          // would leave the worker idle for a few round trips per commit interval.
           if (mustCommit) {
-            await task.commit();
-            this.commits++;
+            task.commit().then(
+              () => this.commits++,
+              (error: unknown) => this.dropTask(task, error),
+            );
           }
-          if (task.finished && !task.commitDue(Number.POSITIVE_INFINITY) && !this.done.has(task.id)) {
+          if (task.finished && task.settled && !this.done.has(task.id)) {
             this.done.add(task.id);
             send({ type: 'task-done', worker: this.config.workerIndex, task: task.id });
           }
@@ -390,6 +394,8 @@ export class Worker {
   /** A task whose commit failed may have been fenced by a new owner; it restarts from its last checkpoint if it is still ours. */
   private async dropTask(task: Task, error: unknown): Promise<void> {
     if (isUserFailure(error)) this.fail(error);
+    // A commit that failed after its task was closed (revoked, or dropped already) concerns no one.
+    if (this.tasks.get(task.id) !== task) return;
     this.tasks.delete(task.id);
     this.release(task);
     await task.close();
@@ -441,6 +447,7 @@ export class Worker {
     this.stopping = true;
     for (const task of this.tasks.values()) {
       try {
+        await task.committed();
         if (task.commitDue(Number.POSITIVE_INFINITY)) await task.commit();
       } catch {
         // The task's last checkpoint stands; its next owner continues from there.
