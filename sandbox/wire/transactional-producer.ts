@@ -80,7 +80,13 @@ export class TransactionalProducer {
   private coordinator = -1;
   private readonly transactionTimeoutMs: number;
   private readonly maxBatchBytes: number;
-  private lastBatchBytes = 16 * 1024;
+  /**
+   * The size of each partition's last batch, by partition key: a new batch starts with room for a
+   * little more, so it seldom grows by copying. Per partition, because one size for all would give
+   * every small partition the room of the largest (a checkpoint of a megabyte), and that much
+   * external memory per batch makes the garbage collector run for nothing.
+   */
+  private readonly batchBytes = new Map<string, number>();
 
   private constructor(
     private readonly cluster: Cluster,
@@ -151,7 +157,7 @@ export class TransactionalProducer {
     const key = partitionKey(topic, p);
     let open = this.open.get(key);
     if (open === undefined) {
-      open = { builder: new BatchBuilder(this.lastBatchBytes), gzip: this.gzipTopics.has(topic) };
+      open = { builder: new BatchBuilder(this.batchBytes.get(key) ?? 16 * 1024), gzip: this.gzipTopics.has(topic) };
       this.open.set(key, open);
     }
     open.builder.append(record, Date.now());
@@ -285,7 +291,7 @@ export class TransactionalProducer {
     const baseSequence = this.sequences.get(key) ?? 0;
     // Sequences are int32 and wrap to 0, as Kafka's do.
     this.sequences.set(key, (baseSequence + open.builder.records) % 2 ** 31);
-    this.lastBatchBytes = Math.min(Math.max(this.lastBatchBytes, open.builder.size), this.maxBatchBytes + 64 * 1024);
+    this.batchBytes.set(key, Math.min(open.builder.size + (open.builder.size >> 2), this.maxBatchBytes + 64 * 1024));
     const bytes = open.builder.finish({ producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence, transactional: true }, open.gzip);
     return { topic, partition, bytes, first: false };
   }
