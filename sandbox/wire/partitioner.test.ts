@@ -7,7 +7,7 @@ import { partitionFor } from './partitioner';
 
 test('keys land where kafkajs puts them, for ASCII, Unicode, long and Buffer keys', () => {
   const kafkajs = Partitioners.DefaultPartitioner();
-  const keys = ['', 'a', 'ab', 'abc', 'abcd', 'order-123', 'customer/42/eu', 'naïve ✓ 日本', 'x'.repeat(1000), 'y'.repeat(70_000)];
+  const keys = ['', 'a', 'ab', 'abc', 'abcd', 'order-123', 'customer/42/eu', 'naïve ✓ 日本', 'abcdefgh✓', 'abcdefg✓', 'ascii then é', 'x'.repeat(1000), 'y'.repeat(70_000)];
   for (let i = 0; i < 500; i++) keys.push(`k${i}-${(i * 7919) % 1013}`);
   for (const partitions of [1, 3, 4, 7, 16]) {
     const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
