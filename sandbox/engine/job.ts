@@ -90,6 +90,20 @@ export class Job {
     }
   }
 
+  /** push() for one source, without looking the source up on every call: for a runner feeding record by record. */
+  pusher(source: string): (partition: number, records: readonly SourceRecord[]) => void {
+    const op = this.source(source);
+    return (partition, records) => {
+      if (this.failure !== null) throw this.failure;
+      try {
+        op.ingest(partition, records);
+      } catch (error) {
+        if (error instanceof PipelineFailure) this.failure = error;
+        throw error;
+      }
+    };
+  }
+
   /** Feeds decoded values at consecutive offsets starting at `firstOffset`: the fast path. */
   pushValues(source: string, partition: number, firstOffset: number, values: readonly unknown[]): void {
     const op = this.source(source);

@@ -34,6 +34,8 @@ export type EventTimeReader = (source: string, record: FetchedRecord, partition:
 
 /** One bronze partition of a task, in the merge. */
 export interface Lane {
+  /** The lane's place in InputMerge.lanes. */
+  readonly index: number;
   readonly source: string;
   readonly topic: string;
   readonly partition: number;
@@ -79,7 +81,7 @@ export class InputMerge {
     private readonly bounded: boolean,
     private readonly eventTime: EventTimeReader,
   ) {
-    this.lanes = lanes.map((l) => ({ ...l, queue: [], head: 0, headTime: Number.NaN, headValue: undefined, accepted: l.position }));
+    this.lanes = lanes.map((l, index) => ({ ...l, index, queue: [], head: 0, headTime: Number.NaN, headValue: undefined, accepted: l.position }));
     for (const lane of this.lanes) this.byPartition.set(`${lane.topic}\u0000${lane.partition}`, lane);
   }
 

@@ -7,8 +7,9 @@ import type { BufferedRecord, EventTimeReader, InputMerge, Lane } from './input-
 export class MergedFeed {
   /** The engine takes records in arrays; one reused array spares an allocation per record fed. */
   private readonly one: BufferedRecord[] = [];
-  /** Bronze records fed per source since this feed was made. */
-  readonly fed: Record<string, number> = {};
+  /** Per lane, by its index: the job's entry for its source, and the records fed from it. */
+  private readonly pushers: ((partition: number, records: readonly BufferedRecord[]) => void)[];
+  private readonly counts: number[];
 
   constructor(
     private readonly job: Job,
@@ -16,7 +17,17 @@ export class MergedFeed {
     readonly merge: InputMerge,
     /** The timestamp of the first record fed (processing time counts from it), or null before it. */
     public origin: number | null,
-  ) {}
+  ) {
+    this.pushers = merge.lanes.map((lane) => job.pusher(lane.source));
+    this.counts = merge.lanes.map(() => 0);
+  }
+
+  /** Bronze records fed per source since this feed was made. */
+  fed(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const lane of this.merge.lanes) out[lane.source] = (out[lane.source] ?? 0) + this.counts[lane.index]!;
+    return out;
+  }
 
   /** Feeds buffered records in merge order, at most `budget` of them; returns how many it fed. */
   step(budget: number): { fed: number; caughtUp: boolean } {
@@ -44,8 +55,8 @@ export class MergedFeed {
     }
     // A pushed record is the engine's only during the push (engine invariant 6), so the array is reused.
     this.one[0] = record;
-    this.job.push(lane.source, lane.partition, this.one);
-    this.fed[lane.source] = (this.fed[lane.source] ?? 0) + 1;
+    this.pushers[lane.index]!(lane.partition, this.one);
+    this.counts[lane.index]!++;
   }
 }
 

@@ -74,7 +74,14 @@ export class Task {
   ) {
     this.feed = new MergedFeed(job, clock, merge, origin);
     this.encoder = new OutputEncoder(env.facts);
-    this.counters = { in: this.feed.fed, out: {}, commits: 0 };
+    const feed = this.feed;
+    this.counters = {
+      get in() {
+        return feed.fed();
+      },
+      out: {},
+      commits: 0,
+    };
   }
 
   /** Fences the previous owner, restores the last committed checkpoint and seeks the inputs to it. */
