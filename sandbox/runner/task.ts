@@ -184,9 +184,9 @@ export class Task {
     return this.dirty && this.committing === null && now - this.lastCommit >= this.env.config.commitIntervalMs;
   }
 
-  /** True when everything fed is committed: nothing new since the last commit and none on its way. */
+  /** True when everything fed is committed: nothing new since the last commit, none on its way, and none failed. */
   get settled(): boolean {
-    return !this.dirty && this.committing === null;
+    return !this.stopped && !this.dirty && this.committing === null;
   }
 
   /** Resolves when the commit on its way (if any) is done; rejects if it failed. */
