@@ -80,14 +80,30 @@ function lineageHeader(positions: readonly string[]): { json: string; count: num
   return { json: json + ']', count };
 }
 
+/** What an output's records are labelled with, read off the plan once per output rather than per record. */
+interface OutputLabels {
+  readonly tier: string;
+  readonly name: string;
+  /** An update-mode layer: records are keyed by their row and carry their change. */
+  readonly updating: boolean;
+}
+
+function labelsOf(output: OutputInfo, facts: PlanFacts): OutputLabels {
+  return {
+    tier: facts.tierOf.get(output.layer) ?? 'silver',
+    name: output.kind === 'layer' ? output.layer : output.kind,
+    updating: output.kind === 'layer' && facts.updating.has(output.layer),
+  };
+}
+
 /**
  * Fills `headers` (cleared first) with an output record's headers, in the contract's order.
  * `watermark` is the layer's watermark as its header text, or null when unknown.
  */
-export function outputHeaders(headers: HeaderList, record: OutputRecord, output: OutputInfo, facts: PlanFacts, id: string, watermark: string | null): HeaderList {
+function outputHeaders(headers: HeaderList, record: OutputRecord, labels: OutputLabels, id: string, watermark: string | null): HeaderList {
   headers.clear();
-  headers.add('medallion.layer', facts.tierOf.get(output.layer) ?? 'silver');
-  headers.add('medallion.output', output.kind === 'layer' ? output.layer : output.kind);
+  headers.add('medallion.layer', labels.tier);
+  headers.add('medallion.output', labels.name);
   headers.add('medallion.id', id);
   if (record.lineage !== null) {
     const lineage = lineageHeader(record.lineage.positions);
@@ -95,14 +111,14 @@ export function outputHeaders(headers: HeaderList, record: OutputRecord, output:
     const left = record.lineage.total - lineage.count;
     if (left > 0) headers.add('medallion.lineage-truncated', String(left));
   }
-  if (output.kind === 'layer' && facts.updating.has(output.layer)) headers.add('medallion.change', record.kind);
+  if (labels.updating) headers.add('medallion.change', record.kind);
   if (watermark !== null) headers.add('medallion.watermark', watermark);
   return headers;
 }
 
 /** The Kafka key of an output record: its id, or in an update-mode output its row's, so every change of a row lands in one partition. */
-export function outputKey(record: OutputRecord, output: OutputInfo, facts: PlanFacts): string {
-  return output.kind === 'layer' && facts.updating.has(output.layer) ? rowIdOf(record.id) : record.id;
+function outputKey(record: OutputRecord, labels: OutputLabels): string {
+  return labels.updating ? rowIdOf(record.id) : record.id;
 }
 
 /** Kafka refuses negative timestamps; a record without a sensible event time gets none of its own. */
@@ -111,12 +127,13 @@ function outputTimestamp(record: OutputRecord): number | undefined {
 }
 
 export function toMessage(record: OutputRecord, output: OutputInfo, facts: PlanFacts, watermark: number | null): OutputMessage {
-  const id = outputKey(record, output, facts);
+  const labels = labelsOf(output, facts);
+  const id = outputKey(record, labels);
   return {
     key: id,
     value: JSON.stringify(record.value),
     timestamp: outputTimestamp(record),
-    headers: outputHeaders(new HeaderList(), record, output, facts, id, watermark === null ? null : String(watermark)).toObject(),
+    headers: outputHeaders(new HeaderList(), record, labels, id, watermark === null ? null : String(watermark)).toObject(),
   };
 }
 
@@ -140,16 +157,16 @@ export class OutputEncoder {
 
   /** Hands each record of `output` to `write` as a message, which `write` must copy before it returns. */
   encode(records: readonly OutputRecord[], output: OutputInfo, watermark: number | null, write: (message: EncodedMessage) => void): void {
-    const facts = this.facts;
+    const labels = labelsOf(output, this.facts);
     const message = this.message;
     const watermarkText = watermark === null ? null : String(watermark);
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
-      const id = outputKey(record, output, facts);
+      const id = outputKey(record, labels);
       message.key = id;
       message.value = JSON.stringify(record.value);
       message.timestamp = outputTimestamp(record);
-      outputHeaders(message.headers, record, output, facts, id, watermarkText);
+      outputHeaders(message.headers, record, labels, id, watermarkText);
       write(message);
     }
   }
