@@ -74,6 +74,14 @@ export class InputMerge {
    */
   private readonly record = { offset: 0, key: undefined as string | undefined, value: undefined as unknown, timestamp: 0, time: 0 };
   private readonly step = { kind: 'record' as const, lane: undefined as unknown as Lane, record: this.record as BufferedRecord };
+  /**
+   * The lane the last comparison picked, the head time of the best other lane then and that lane's
+   * index: with one event-time-ordered partition ahead of the others the merge takes a run of
+   * records from it, and comparing each with every lane would cost as many comparisons as lanes.
+   */
+  private streak: Lane | null = null;
+  private streakLimit = Number.POSITIVE_INFINITY;
+  private streakRival = Number.MAX_SAFE_INTEGER;
 
   constructor(
     lanes: readonly { source: string; topic: string; partition: number; position: number; end: number; lastTime: number }[],
@@ -99,6 +107,7 @@ export class InputMerge {
   offer(topic: string, partition: number, firstOffset: number, records: readonly FetchedRecord[], highWatermark: number): void {
     const lane = this.lane(topic, partition);
     if (lane === undefined || firstOffset > lane.accepted) return;
+    this.streak = null;
     if (!this.bounded && highWatermark > lane.end) lane.end = highWatermark;
     for (const r of records) {
       if (r.offset < lane.accepted) continue;
@@ -115,6 +124,7 @@ export class InputMerge {
   skipTo(topic: string, partition: number, nextOffset: number): void {
     const lane = this.lane(topic, partition);
     if (lane === undefined || bufferedIn(lane) > 0 || nextOffset <= lane.accepted) return;
+    this.streak = null;
     lane.accepted = nextOffset;
   }
 
@@ -126,20 +136,42 @@ export class InputMerge {
 
   /** The next record in merge order; the step returned is valid until the next call. */
   next(): NextStep {
-    let best: Lane | undefined;
-    let waiting = false;
-    const lanes = this.lanes;
-    for (let i = 0; i < lanes.length; i++) {
-      const lane = lanes[i]!;
-      if (lane.head === lane.queue.length) {
-        if (Math.max(lane.position, lane.accepted) < lane.end) waiting = true;
-        continue;
+    let best = this.streak;
+    if (best !== null) {
+      // The lane just taken from goes on winning while its next record still comes before the best
+      // of the others, which have not changed since they were compared (offers end the streak).
+      if (best.head === best.queue.length) best = null;
+      else {
+        if (Number.isNaN(best.headTime)) this.readHead(best);
+        const t = best.headTime;
+        if (!(t < this.streakLimit || (t === this.streakLimit && best.index < this.streakRival))) best = null;
       }
-      if (Number.isNaN(lane.headTime)) this.readHead(lane);
-      if (best === undefined || lane.headTime < best.headTime) best = lane;
     }
-    if (waiting) return WAIT;
-    if (best === undefined) return CAUGHT_UP;
+    if (best === null) {
+      let second: Lane | undefined;
+      let first: Lane | undefined;
+      let waiting = false;
+      const lanes = this.lanes;
+      for (let i = 0; i < lanes.length; i++) {
+        const lane = lanes[i]!;
+        if (lane.head === lane.queue.length) {
+          if (Math.max(lane.position, lane.accepted) < lane.end) waiting = true;
+          continue;
+        }
+        if (Number.isNaN(lane.headTime)) this.readHead(lane);
+        // Ties go to the lane declared first: lanes are compared in order and only a smaller time wins.
+        if (first === undefined || lane.headTime < first.headTime) {
+          second = first;
+          first = lane;
+        } else if (second === undefined || lane.headTime < second.headTime) second = lane;
+      }
+      if (waiting) return WAIT;
+      if (first === undefined) return CAUGHT_UP;
+      best = first;
+      this.streak = first;
+      this.streakLimit = second === undefined ? Number.POSITIVE_INFINITY : second.headTime;
+      this.streakRival = second === undefined ? Number.MAX_SAFE_INTEGER : second.index;
+    }
     const fetched = best.queue[best.head++]!;
     const record = this.record;
     record.offset = fetched.offset;
