@@ -69,9 +69,19 @@ class CpuMeter {
     }
   }
 
-  totalSeconds(): number {
+  /** This process's CPU seconds since the meter started. */
+  ownSeconds(): number {
     const own = process.cpuUsage(this.start);
-    return (own.user + own.system) / 1e6 + [...this.children.values()].reduce((a, b) => a + b, 0);
+    return (own.user + own.system) / 1e6;
+  }
+
+  /** The CPU seconds of the given children, as last sampled. */
+  childSeconds(pids: readonly (number | undefined)[]): number {
+    return pids.reduce<number>((sum, pid) => sum + (pid === undefined ? 0 : (this.children.get(pid) ?? 0)), 0);
+  }
+
+  totalSeconds(): number {
+    return this.ownSeconds() + [...this.children.values()].reduce((a, b) => a + b, 0);
   }
 }
 
@@ -114,7 +124,12 @@ async function throughput(dataDir: string, workDir: string, events: number): Pro
   const broker = await startChildBroker({ dataDir: path.join(workDir, 'kafka-1'), partitions: 4 });
   const warehouse = await Warehouse.open({ path: path.join(workDir, 'throughput.duckdb') });
   let run: PipelineRun | undefined;
-  const pids = () => [broker.pid, ...(run?.pids() ?? [])];
+  // Every worker process seen, also ones that have exited by the time their CPU is counted.
+  const workerPids = new Set<number>();
+  const pids = () => {
+    for (const pid of run?.pids() ?? []) if (pid !== undefined) workerPids.add(pid);
+    return [broker.pid, ...workerPids];
+  };
   const cpu = new CpuMeter();
   const rss = peakRss(pids);
   const sampler = setInterval(() => cpu.sample(pids()), 250);
@@ -142,6 +157,11 @@ async function throughput(dataDir: string, workDir: string, events: number): Pro
       replayPerSecond: perSecond(replayed.records, replayMs), pipelinePerSecond: perSecond(events, runMs),
       rowsMaterialized: materializer.stats.records, revenueRows: Number(goldRows.rows[0]?.[0] ?? 0),
       cpuSecondsPerMillion: Number((cpu.totalSeconds() / (events / 1e6)).toFixed(1)),
+      // Where the CPU went, per million events: the pipeline's workers, the broker, and this process
+      // (the replayer, then the materializer with DuckDB's threads).
+      workerCpuSecondsPerMillion: Number((cpu.childSeconds([...workerPids]) / (events / 1e6)).toFixed(1)),
+      brokerCpuSecondsPerMillion: Number((cpu.childSeconds([broker.pid]) / (events / 1e6)).toFixed(1)),
+      replayAndWarehouseCpuSecondsPerMillion: Number((cpu.ownSeconds() / (events / 1e6)).toFixed(1)),
       peakRssMb: Math.round(rss.stop() / 2 ** 20),
     };
   } finally {
@@ -287,6 +307,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 
     console.log('throughput, replay → pipeline → DuckDB:');
     const t = await throughput(data, work.path, ceil.events);
+    console.log(`  CPU-s per million events: pipeline workers ${t.workerCpuSecondsPerMillion}, broker ${t.brokerCpuSecondsPerMillion}, replayer + materializer + DuckDB ${t.replayAndWarehouseCpuSecondsPerMillion}`);
     console.log(`end to end: ${t.eventsPerSecond!.toLocaleString()} events/s (target ≥ 150,000), ${(t.eventsPerSecond! / ceilingPerSecond * 100).toFixed(1)}% of the ceiling; ${t.cpuSecondsPerMillion} CPU-s per million events; peak RSS ${t.peakRssMb} MB over all processes`);
 
     console.log(`latency at half that rate (${Math.round(t.eventsPerSecond! / 2).toLocaleString()} events/s):`);
