@@ -227,3 +227,38 @@ test('a group DuckDB could not commit is read again: every row once, none lost, 
     }
   });
 });
+
+test('a topic deleted while it is materialized is dropped; the others go on, and its rows stay', { timeout: 60_000 }, async () => {
+  await withBroker(async (broker, kafka) => {
+    const admin = kafka.admin();
+    const producer = kafka.producer();
+    await admin.connect();
+    await producer.connect();
+    const warehouse = await Warehouse.open({ path: ':memory:' });
+    const log: string[] = [];
+    let materializer: Materializer | undefined;
+    try {
+      await admin.createTopics({ topics: [{ topic: 'gone.soon', numPartitions: 1 }, { topic: 'gone.stays', numPartitions: 1 }], timeout: 5000 });
+      await send(producer, 'gone.soon', 0, [{ value: '{"n":1}' }]);
+      await send(producer, 'gone.stays', 0, [{ value: '{"n":1}' }]);
+      materializer = await Materializer.start(warehouse, { bootstrap: broker.bootstrap, pattern: /^gone\./, topicRefreshMs: 100, requestTimeoutMs: 2000, log: (m) => log.push(m) });
+      await materializer.waitUntilCaughtUp(30_000, 50);
+      await admin.deleteTopics({ topics: ['gone.soon'], timeout: 5000 });
+      await send(producer, 'gone.stays', 0, [{ value: '{"n":2}' }]);
+      const deadline = Date.now() + 30_000;
+      while (warehouse.nextOffset('gone.stays', 0) !== 2 || materializer.stats.topics.includes('gone.soon')) {
+        assert.ok(Date.now() < deadline, `the deleted topic was dropped and the other read on in time: ${materializer.stats.topics.join(', ')}; ${log.join('; ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await materializer.waitUntilCaughtUp(30_000, 50);
+      assert.deepEqual(materializer.stats.topics, ['gone.stays']);
+      assert.deepEqual((await warehouse.query('SELECT sum(n) FROM gone_stays')).rows, [[3]]);
+      assert.deepEqual((await warehouse.query('SELECT count(*) FROM gone_soon')).rows, [[1]], 'what was materialized of the deleted topic stays');
+    } finally {
+      await materializer?.stop();
+      await warehouse.close();
+      await producer.disconnect();
+      await admin.disconnect();
+    }
+  });
+});

@@ -156,17 +156,28 @@ export class Materializer {
     return { batches: this.batches, records: this.records, topics: [...this.assigned.keys()].sort() };
   }
 
-  /** Assigns the partitions of wanted topics not assigned yet; one listing at a time. */
+  /** Assigns the partitions of wanted topics not assigned yet and drops deleted topics; one listing at a time. */
   private refreshTopics(): Promise<void> {
-    this.refreshing ??= this.assignNewPartitions().finally(() => {
+    this.refreshing ??= this.syncAssignments().finally(() => {
       this.refreshing = undefined;
       this.lastRefresh = performance.now();
     });
     return this.refreshing;
   }
 
-  private async wantedTopics(): Promise<Map<string, number>> {
+  private async syncAssignments(): Promise<void> {
     const all = await this.control.listTopics();
+    // A deleted topic is no longer read; what was materialized of it stays in its table.
+    for (const [topic, count] of [...this.assigned]) {
+      if (all.has(topic)) continue;
+      for (const p of partitionsOf(count)) this.fetcher.unassign(topic, p);
+      this.assigned.delete(topic);
+      this.options.log?.(`${topic} was deleted; it is no longer materialized`);
+    }
+    await this.assignNewPartitions(this.wantedOf(all));
+  }
+
+  private wantedOf(all: ReadonlyMap<string, number>): Map<string, number> {
     const { topics, pattern } = this.options;
     const wanted = new Map<string, number>();
     for (const [topic, partitions] of all) {
@@ -175,9 +186,9 @@ export class Materializer {
     return wanted;
   }
 
-  private async assignNewPartitions(): Promise<void> {
+  private async assignNewPartitions(wanted: ReadonlyMap<string, number>): Promise<void> {
     const fresh: { topic: string; partitions: number[]; count: number }[] = [];
-    for (const [topic, count] of await this.wantedTopics()) {
+    for (const [topic, count] of wanted) {
       const from = this.assigned.get(topic) ?? 0;
       if (count > from) fresh.push({ topic, partitions: partitionsOf(count).slice(from), count });
     }
@@ -276,17 +287,12 @@ export class Materializer {
   }
 
   /**
-   * After a fetch error: a partition whose position fell out of its log (deleted records, a topic
-   * made anew) resumes within it; topics gone from the cluster are dropped.
+   * After a fetch error: topics gone from the cluster are dropped, and a partition whose position
+   * fell out of its log (records deleted by retention) resumes within it.
    */
   private async recoverFromFetchError(error: unknown): Promise<void> {
     try {
-      const present = await this.control.listTopics();
-      for (const topic of [...this.assigned.keys()]) {
-        if (present.has(topic)) continue;
-        for (const p of partitionsOf(this.assigned.get(topic) ?? 0)) this.fetcher.unassign(topic, p);
-        this.assigned.delete(topic);
-      }
+      await this.refreshTopics();
       if (!(error instanceof KafkaProtocolError) || error.code !== ErrorCode.OFFSET_OUT_OF_RANGE) return;
       this.epoch++;
       const all = [...this.assigned].map(([topic, count]) => ({ topic, partitions: partitionsOf(count) }));
