@@ -146,6 +146,26 @@ export class Cluster {
     for (const key of [...this.leaders.keys()]) if (names.has(key.slice(0, key.indexOf('\u0000')))) this.leaders.delete(key);
   }
 
+  /** Every topic the cluster has, with its partition count; refreshes brokers and leaders on the way. */
+  async listTopics(): Promise<Map<string, number>> {
+    const answer = await this.withRetries('Metadata', async () => {
+      // Null topics (Metadata v1+) asks for all of them.
+      const value = await (await this.anyConnection()).request(3, this.versions.metadata, {
+        topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false,
+      });
+      return { code: ErrorCode.NONE, value };
+    });
+    this.brokers = new Map(answer.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
+    const topics = new Map<string, number>();
+    for (const topic of answer.topics) {
+      if (topic.name === null || topic.errorCode !== ErrorCode.NONE || topic.partitions.length === 0) continue;
+      topics.set(topic.name, topic.partitions.length);
+      this.partitionCounts.set(topic.name, topic.partitions.length);
+      for (const p of topic.partitions) if (p.leaderId >= 0) this.leaders.set(partitionKey(topic.name, p.partitionIndex), p.leaderId);
+    }
+    return topics;
+  }
+
   /** Refreshes brokers and leaders for `topics` (none: brokers only); returns the topics that do not exist. */
   async refreshMetadata(topics: string[]): Promise<string[]> {
     const answer = await this.withRetries('Metadata', async () => {
