@@ -2,9 +2,10 @@
  * Breakpoints in transform code, in a real VS Code: code-server 4.100.3 with the extension's VSIX
  * and its built-in Node debugger (js-debug). The samples workspace gets a launch.json with the
  * `medallion` configuration the extension contributes. An inline breakpoint in a one-line transform
- * of shop.pipeline.ts, and a line breakpoint set with F9 in `toOrder` (the transform the pipeline
- * maps every order with, in lib/normalize.ts), must each pause the worker process that runs the
- * transform, at that line of the .ts file, with the record in the Variables view. Stopping the
+ * of shop.pipeline.ts (debugged from launch.json), and a line breakpoint set with F9 in `toOrder`
+ * (the transform the pipeline maps every order with, in lib/normalize.ts; debugged with the
+ * extension's Debug Pipeline command), must each pause the worker process that runs the transform,
+ * at that line of the .ts file, with the record in the Variables view. Stopping the
  * session must leave no process behind. The picture of the pause is
  * test-artifacts/vscode/debugger-paused.png.
  */
@@ -88,13 +89,15 @@ test('an inline breakpoint in a one-line transform of the pipeline file pauses t
   await page.locator('.monaco-editor .codicon-debug-breakpoint').first().waitFor({ state: 'detached', timeout: 10_000 });
 });
 
-test('a breakpoint set with F9 in a transform the pipeline imports pauses the worker at that line, with its locals', async () => {
+test('a breakpoint set with F9 in a transform the pipeline imports pauses the worker started by Debug Pipeline at that line, with its locals', async () => {
   const { file, text } = LINE_BREAKPOINT;
   const line = debug.lineOf(file, text);
   await debug.putCursor(file, line);
   await page.keyboard.press('F9');
   await page.locator('.monaco-editor .codicon-debug-breakpoint').first().waitFor({ timeout: 10_000 });
-  await debug.startDebugging(LAUNCH_CONFIGURATION);
+  // This time without launch.json: the extension's command, which picks the workspace's only
+  // pipeline when the active editor holds none.
+  await debug.runExactCommand('Medallion: Debug Pipeline');
   // The Call Stack shows the worker paused in the transform, in the user's .ts file and line.
   const processes = await debug.waitForPauseAt(file, line);
   await page.locator('.debug-call-stack .monaco-list-row', { hasText: 'toOrder' }).first().waitFor({ timeout: 15_000 });
