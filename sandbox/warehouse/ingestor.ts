@@ -126,26 +126,36 @@ export class Ingestor {
   }
 
   /**
-   * Several decoded batches, of different topics, in one DuckDB transaction. A commit costs a WAL
-   * write and sync whatever its size, so many small batches (a pipeline's many output partitions)
-   * go in much faster together. All of them are in, or none.
+   * Several decoded batches in one DuckDB transaction: all of them are in, or none. A commit costs
+   * a WAL write whatever its size, so many small batches (a pipeline's many output partitions) go in
+   * much faster together. Batches of one topic, of any of its partitions, are written as one append
+   * with one schema change at most; a partition's batches must come in offset order. The
+   * bookkeeping of the whole group (offsets, counts) is written in a few statements at the end.
    */
   async ingestGroup(batches: readonly DecodedBatch[]): Promise<IngestResult[]> {
-    const topics = new Set(batches.map((b) => b.topic));
-    if (topics.size !== batches.length) throw new Error('a group holds at most one batch per topic');
-    const results: IngestResult[] = [];
+    const byTopic = new Map<string, number[]>();
+    for (const [i, batch] of batches.entries()) {
+      const list = byTopic.get(batch.topic);
+      if (list === undefined) byTopic.set(batch.topic, [i]);
+      else list.push(i);
+    }
+    const results: IngestResult[] = new Array<IngestResult>(batches.length);
     const applies: (() => void)[] = [];
+    const bookkeeping = new GroupBookkeeping();
     let open = false;
     try {
-      for (const batch of batches) {
-        const written = await this.writeBatch(batch, async () => {
+      for (const [topic, indexes] of byTopic) {
+        const written = await this.writeTopic(topic, indexes.map((i) => batches[i]!), bookkeeping, async () => {
           if (!open) await this.connection.run('BEGIN TRANSACTION');
           open = true;
         });
-        results.push(written.result);
+        for (const [n, i] of indexes.entries()) results[i] = written.results[n]!;
         if (written.apply) applies.push(written.apply);
       }
-      if (open) await this.connection.run('COMMIT');
+      if (open) {
+        for (const sql of bookkeeping.statements(this.state)) await this.connection.run(sql);
+        await this.connection.run('COMMIT');
+      }
     } catch (error) {
       if (open) {
         await this.connection.run('ROLLBACK').catch(() => undefined);
@@ -157,29 +167,66 @@ export class Ingestor {
     // The catalog in memory changes only once the transaction is committed, so nobody sees an
     // offset as materialized before a query could see its rows.
     for (const apply of applies) apply();
+    bookkeeping.apply(this.state);
     return results;
   }
 
-  /** Writes one batch inside the group's transaction, opened by `begin` once there is something to write. */
-  private async writeBatch({ topic, partition, decoded, received, spec = {} }: DecodedBatch, begin: () => Promise<void>): Promise<{ result: IngestResult; apply?: () => void }> {
-    const next = this.nextOffset(topic, partition) ?? 0;
-    const fresh = decoded.every((r) => r.offset >= next) ? decoded : decoded.filter((r) => r.offset >= next);
+  /**
+   * Writes one topic's batches inside the group's transaction, opened by `begin` once there is
+   * something to write: schema changes first, then every fresh record in one append.
+   */
+  private async writeTopic(
+    topic: string, batches: readonly DecodedBatch[], bookkeeping: GroupBookkeeping, begin: () => Promise<void>,
+  ): Promise<{ results: IngestResult[]; apply?: () => void }> {
+    const spec = batches[0]?.spec ?? {};
     const existing = this.state.tables.get(topic);
-    if (fresh.length === 0) return { result: { appended: 0, skipped: received, table: existing?.table ?? '' } };
-    fresh.sort((a, b) => a.offset - b.offset);
-    const last = fresh[fresh.length - 1] as DecodedRecord;
+    // Per partition, the next offset not yet in: batches of one partition follow each other.
+    const nextOf = new Map<number, number>();
+    const freshPerBatch: DecodedRecord[][] = [];
+    for (const { partition, decoded } of batches) {
+      const next = nextOf.get(partition) ?? this.nextOffset(topic, partition) ?? 0;
+      const fresh = decoded.every((r) => r.offset >= next) ? [...decoded] : decoded.filter((r) => r.offset >= next);
+      fresh.sort((x, y) => x.offset - y.offset);
+      if (fresh.length > 0) nextOf.set(partition, fresh[fresh.length - 1]!.offset + 1);
+      freshPerBatch.push(fresh);
+    }
+    const results = batches.map((b, i) => ({ appended: freshPerBatch[i]!.length, skipped: b.received - freshPerBatch[i]!.length, table: existing?.table ?? '' }));
+    const fresh = freshPerBatch.flat();
+    if (fresh.length === 0) return { results };
     await begin();
     // Work on copies, so a failed transaction leaves the in-memory catalog as the database has it.
     const table: TableState = existing
       ? { ...existing, columns: [...existing.columns], byField: new Map(existing.byField) }
       : { topic, table: allocateName(tableBaseName(topic), await this.takenNames()), currentView: null, columns: [], byField: new Map() };
+    for (const r of results) r.table = table.table;
+    for (const sql of await this.schemaStatements(table, !existing, spec, fresh)) await this.connection.run(sql);
+    for (const [partition, next] of nextOf) bookkeeping.offset(topic, partition, next);
+
+    const defaultLayer = spec.layer ?? 'bronze';
+    const rows: PendingRow[] = [];
+    for (const [i, batch] of batches.entries()) {
+      for (const record of freshPerBatch[i]!) {
+        const layer = record.lineage.layer ?? defaultLayer;
+        const output = record.lineage.output ?? (record.lineage.layer === null ? (spec.output ?? layer) : layer);
+        bookkeeping.count(table.table, layer, output);
+        rows.push({ context: { topic, partition: batch.partition, layer, output }, record });
+      }
+    }
+    const appender = await this.connection.createAppender(table.table);
+    try {
+      appendRows(appender, rows, table.columns);
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    return { results, apply: () => this.state.tables.set(topic, table) };
+  }
+
+  /** The statements that create the table or add and widen its columns for `records`; updates `table` to match. */
+  private async schemaStatements(table: TableState, create: boolean, spec: TopicSpec, records: readonly DecodedRecord[]): Promise<string[]> {
     const statements: string[] = [];
     const t = quoteIdent(table.table);
-    if (!existing) {
-      statements.push(`CREATE TABLE ${t} (${systemColumns.map(([n, ty]) => `${quoteIdent(n)} ${ty}`).join(', ')})`);
-      statements.push(`INSERT INTO _medallion_tables VALUES (${quoteLiteral(topic)}, ${quoteLiteral(table.table)}, NULL)`);
-    }
-    const plan = planSchema(table.byField, spec.schema, fresh.map((r) => r.fields), !existing);
+    const plan = planSchema(table.byField, spec.schema, records.map((r) => r.fields), create);
     for (const w of plan.widened) {
       const column = table.byField.get(w.field) as ColumnState;
       statements.push(`ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(column.column)} TYPE ${duckdbTypeOf(w.to)}`);
@@ -190,72 +237,95 @@ export class Ingestor {
       table.columns = table.columns.map((c) => (c === column ? widened : c));
       table.byField.set(w.field, widened);
     }
-    if (plan.added.length > 0) {
-      const taken = new Set<string>([...systemColumns.map(([n]) => n), ...table.columns.map((c) => c.column)].map((n) => n.toLowerCase()));
-      for (const a of plan.added) {
-        const column: ColumnState = { field: a.field, column: allocateName(a.field === '' ? 'field' : a.field, taken), type: a.type, declared: a.declared };
-        taken.add(column.column.toLowerCase());
-        statements.push(`ALTER TABLE ${t} ADD COLUMN ${quoteIdent(column.column)} ${duckdbTypeOf(a.type)}`);
-        statements.push(
-          `INSERT INTO _medallion_columns VALUES (${[table.table, a.field, column.column, a.type].map(quoteLiteral).join(', ')}, ${a.declared}, ${table.columns.length})`,
-        );
-        table.columns.push(column);
-        table.byField.set(a.field, column);
-      }
+    const taken = new Set<string>([...systemColumns.map(([n]) => n), ...table.columns.map((c) => c.column)].map((n) => n.toLowerCase()));
+    const added: ColumnState[] = [];
+    const catalogRows: string[] = [];
+    for (const a of plan.added) {
+      const column: ColumnState = { field: a.field, column: allocateName(a.field === '' ? 'field' : a.field, taken), type: a.type, declared: a.declared };
+      taken.add(column.column.toLowerCase());
+      catalogRows.push(`(${[table.table, a.field, column.column, a.type].map(quoteLiteral).join(', ')}, ${a.declared}, ${table.columns.length})`);
+      table.columns.push(column);
+      table.byField.set(a.field, column);
+      added.push(column);
     }
-    if (table.currentView === null && fresh.some((r) => r.lineage.change !== null)) {
+    if (create) {
+      // A new table gets its first fields' columns with it: one ALTER per column costs as much as
+      // a whole small commit.
+      const columns = [...systemColumns.map(([n, ty]) => `${quoteIdent(n)} ${ty}`), ...added.map((c) => `${quoteIdent(c.column)} ${duckdbTypeOf(c.type)}`)];
+      statements.push(`CREATE TABLE ${t} (${columns.join(', ')})`);
+      statements.push(`INSERT INTO _medallion_tables VALUES (${quoteLiteral(table.topic)}, ${quoteLiteral(table.table)}, NULL)`);
+    } else {
+      for (const c of added) statements.push(`ALTER TABLE ${t} ADD COLUMN ${quoteIdent(c.column)} ${duckdbTypeOf(c.type)}`);
+    }
+    if (catalogRows.length > 0) statements.push(`INSERT INTO _medallion_columns VALUES ${catalogRows.join(', ')}`);
+    if (table.currentView === null && records.some((r) => r.lineage.change !== null)) {
       const taken = await this.takenNames();
       taken.add(table.table.toLowerCase());
       table.currentView = allocateName(`${table.table}_current`, taken);
       statements.push(currentViewSql(table.currentView, table.table));
-      statements.push(`UPDATE _medallion_tables SET current_view = ${quoteLiteral(table.currentView)} WHERE topic = ${quoteLiteral(topic)}`);
+      statements.push(`UPDATE _medallion_tables SET current_view = ${quoteLiteral(table.currentView)} WHERE topic = ${quoteLiteral(table.topic)}`);
     }
+    return statements;
+  }
+}
 
-    const defaultLayer = spec.layer ?? 'bronze';
-    const counts = new Map<string, { layer: string; output: string; rows: number }>();
-    const known = this.state.offsets.get(topic)?.has(partition) ?? false;
-    statements.push(
-      known
-        ? `UPDATE _medallion_offsets SET next_offset = ${last.offset + 1} WHERE topic = ${quoteLiteral(topic)} AND "partition" = ${partition}`
-        : `INSERT INTO _medallion_offsets VALUES (${quoteLiteral(topic)}, ${partition}, ${last.offset + 1})`,
-    );
+/**
+ * What a group changes in `_medallion_offsets` and `_medallion_counts`, gathered while its topics
+ * are written and then written in at most four statements: per table, an INSERT of the new keys
+ * and one UPDATE of the known ones from a VALUES list.
+ */
+class GroupBookkeeping {
+  private readonly offsets = new Map<string, { topic: string; partition: number; next: number }>();
+  private readonly counts = new Map<string, { table: string; layer: string; output: string; rows: number }>();
 
-    for (const sql of statements) await this.connection.run(sql);
-    const rows: PendingRow[] = [];
-    for (const record of fresh) {
-      const layer = record.lineage.layer ?? defaultLayer;
-      const output = record.lineage.output ?? (record.lineage.layer === null ? (spec.output ?? layer) : layer);
-      const key = countKey(table.table, layer, output);
-      const c = counts.get(key);
-      if (c === undefined) counts.set(key, { layer, output, rows: 1 });
-      else c.rows++;
-      rows.push({ context: { topic, partition, layer, output }, record });
+  offset(topic: string, partition: number, next: number): void {
+    this.offsets.set(`${topic}\u0000${partition}`, { topic, partition, next });
+  }
+
+  count(table: string, layer: string, output: string): void {
+    const key = countKey(table, layer, output);
+    const c = this.counts.get(key);
+    if (c === undefined) this.counts.set(key, { table, layer, output, rows: 1 });
+    else c.rows++;
+  }
+
+  statements(state: CatalogState): string[] {
+    const statements: string[] = [];
+    const newOffsets: string[] = [];
+    const knownOffsets: string[] = [];
+    for (const o of this.offsets.values()) {
+      const row = `(${quoteLiteral(o.topic)}, ${o.partition}, ${o.next})`;
+      (state.offsets.get(o.topic)?.has(o.partition) ? knownOffsets : newOffsets).push(row);
     }
-    const appender = await this.connection.createAppender(table.table);
-    try {
-      appendRows(appender, rows, table.columns);
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
-    }
-    for (const [key, c] of counts) {
-      const where = `table_name = ${quoteLiteral(table.table)} AND layer = ${quoteLiteral(c.layer)} AND output = ${quoteLiteral(c.output)}`;
-      await this.connection.run(
-        this.state.counts.has(key)
-          ? `UPDATE _medallion_counts SET row_count = row_count + ${c.rows} WHERE ${where}`
-          : `INSERT INTO _medallion_counts VALUES (${quoteLiteral(table.table)}, ${quoteLiteral(c.layer)}, ${quoteLiteral(c.output)}, ${c.rows})`,
+    if (newOffsets.length > 0) statements.push(`INSERT INTO _medallion_offsets VALUES ${newOffsets.join(', ')}`);
+    if (knownOffsets.length > 0) {
+      statements.push(
+        `UPDATE _medallion_offsets SET next_offset = v.next FROM (VALUES ${knownOffsets.join(', ')}) v(topic, part, next) WHERE _medallion_offsets.topic = v.topic AND _medallion_offsets."partition" = v.part`,
       );
     }
-    return {
-      result: { appended: fresh.length, skipped: received - fresh.length, table: table.table },
-      apply: () => {
-        this.state.tables.set(topic, table);
-        let partitions = this.state.offsets.get(topic);
-        if (partitions === undefined) this.state.offsets.set(topic, (partitions = new Map()));
-        partitions.set(partition, last.offset + 1);
-        for (const [key, c] of counts) this.state.counts.set(key, (this.state.counts.get(key) ?? 0) + c.rows);
-      },
-    };
+    const newCounts: string[] = [];
+    const knownCounts: string[] = [];
+    for (const [key, c] of this.counts) {
+      const row = `(${quoteLiteral(c.table)}, ${quoteLiteral(c.layer)}, ${quoteLiteral(c.output)}, ${c.rows})`;
+      (state.counts.has(key) ? knownCounts : newCounts).push(row);
+    }
+    if (newCounts.length > 0) statements.push(`INSERT INTO _medallion_counts VALUES ${newCounts.join(', ')}`);
+    if (knownCounts.length > 0) {
+      statements.push(
+        `UPDATE _medallion_counts SET row_count = row_count + v.n FROM (VALUES ${knownCounts.join(', ')}) v(t, l, o, n) WHERE table_name = v.t AND layer = v.l AND output = v.o`,
+      );
+    }
+    return statements;
+  }
+
+  /** Applies the group to the catalog in memory, once its transaction has committed. */
+  apply(state: CatalogState): void {
+    for (const o of this.offsets.values()) {
+      let partitions = state.offsets.get(o.topic);
+      if (partitions === undefined) state.offsets.set(o.topic, (partitions = new Map()));
+      partitions.set(o.partition, o.next);
+    }
+    for (const [key, c] of this.counts) state.counts.set(key, (state.counts.get(key) ?? 0) + c.rows);
   }
 }
 

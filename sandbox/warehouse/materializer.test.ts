@@ -93,16 +93,10 @@ test('materializes a hand-made bronze → silver → gold chain from the broker 
       await materializer.stop();
       materializer = undefined;
 
-      // A new warehouse file with the same group: the group's committed offsets point at the end,
-      // but the warehouse has nothing, so every record must still arrive.
-      const groupId = `medallion-warehouse-shared`;
-      const fresh = await Warehouse.open({ path: path.join(dir, 'first.duckdb') });
-      let m = await Materializer.start(fresh, { bootstrap: broker.bootstrap, topics: ['shop.bronze'], groupId, requestTimeoutMs: 5000 });
-      await m.waitUntilCaughtUp(30_000);
-      await m.stop();
-      await fresh.close();
+      // A new warehouse file starts from the beginning: positions belong to the file, not to the
+      // broker, so the first warehouse having read everything changes nothing for the second.
       const second = await Warehouse.open({ path: path.join(dir, 'second.duckdb') });
-      m = await Materializer.start(second, { bootstrap: broker.bootstrap, topics: ['shop.bronze'], groupId, requestTimeoutMs: 5000 });
+      const m = await Materializer.start(second, { bootstrap: broker.bootstrap, topics: ['shop.bronze'], requestTimeoutMs: 5000 });
       await m.waitUntilCaughtUp(30_000);
       await m.stop();
       assert.deepEqual((await second.query('SELECT count(*) FROM shop_bronze')).rows, [[4]]);
@@ -225,6 +219,41 @@ test('a group DuckDB could not commit is read again: every row once, none lost, 
       for (const table of ['retry_a', 'retry_b']) {
         assert.deepEqual((await warehouse.query(`SELECT count(*), count(DISTINCT (_partition, _offset)), sum(n) FROM ${table}`)).rows, [[20, 20, 90]], table);
       }
+    } finally {
+      await materializer?.stop();
+      await warehouse.close();
+      await producer.disconnect();
+      await admin.disconnect();
+    }
+  });
+});
+
+test('a topic deleted while it is materialized is dropped; the others go on, and its rows stay', { timeout: 60_000 }, async () => {
+  await withBroker(async (broker, kafka) => {
+    const admin = kafka.admin();
+    const producer = kafka.producer();
+    await admin.connect();
+    await producer.connect();
+    const warehouse = await Warehouse.open({ path: ':memory:' });
+    const log: string[] = [];
+    let materializer: Materializer | undefined;
+    try {
+      await admin.createTopics({ topics: [{ topic: 'gone.soon', numPartitions: 1 }, { topic: 'gone.stays', numPartitions: 1 }], timeout: 5000 });
+      await send(producer, 'gone.soon', 0, [{ value: '{"n":1}' }]);
+      await send(producer, 'gone.stays', 0, [{ value: '{"n":1}' }]);
+      materializer = await Materializer.start(warehouse, { bootstrap: broker.bootstrap, pattern: /^gone\./, topicRefreshMs: 100, requestTimeoutMs: 2000, log: (m) => log.push(m) });
+      await materializer.waitUntilCaughtUp(30_000, 50);
+      await admin.deleteTopics({ topics: ['gone.soon'], timeout: 5000 });
+      await send(producer, 'gone.stays', 0, [{ value: '{"n":2}' }]);
+      const deadline = Date.now() + 30_000;
+      while (warehouse.nextOffset('gone.stays', 0) !== 2 || materializer.stats.topics.includes('gone.soon')) {
+        assert.ok(Date.now() < deadline, `the deleted topic was dropped and the other read on in time: ${materializer.stats.topics.join(', ')}; ${log.join('; ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await materializer.waitUntilCaughtUp(30_000, 50);
+      assert.deepEqual(materializer.stats.topics, ['gone.stays']);
+      assert.deepEqual((await warehouse.query('SELECT sum(n) FROM gone_stays')).rows, [[3]]);
+      assert.deepEqual((await warehouse.query('SELECT count(*) FROM gone_soon')).rows, [[1]], 'what was materialized of the deleted topic stays');
     } finally {
       await materializer?.stop();
       await warehouse.close();

@@ -1,14 +1,19 @@
 /**
- * Materializes layer topics into the warehouse, continuously: a kafkajs consumer in its own group
- * appends every batch to the topic's table. Where to resume is the warehouse's business, not the
- * group's: at start the consumer seeks every partition to the next offset `_medallion_offsets`
- * records (or to the earliest one), and the warehouse skips offsets it already holds. Group offsets
- * are still committed, after DuckDB commits, so they are never ahead of the warehouse.
+ * Materializes layer topics into the warehouse, continuously. It reads with our own wire fetcher
+ * by explicit assignment: no consumer group, because where to resume is the warehouse's business.
+ * Every partition starts at the next offset `_medallion_offsets` records (or at the log's start),
+ * and each fetch's records go into DuckDB as one transaction together with those offsets. A new
+ * topic that matches the pattern is simply assigned; nothing restarts, so nothing already
+ * flowing waits while a pipeline creates its output topics.
+ *
+ * Fetching and decoding (the JSON parsing) run while DuckDB commits the group before: at most one
+ * group waits for DuckDB while another is written, which bounds memory to two fetch responses.
  */
-import { createHash } from 'node:crypto';
-import path from 'node:path';
-import type { Admin, Consumer, EachBatchPayload, LogEntry } from 'kafkajs';
-import { Kafka, logLevel } from 'kafkajs';
+import { partitionKey } from '../wire/cluster';
+import { Fetcher, type FetcherOptions } from '../wire/fetcher';
+import { ErrorCode, KafkaProtocolError } from '../wire/errors';
+import type { FetchedPartition } from '../wire/fetcher';
+import { decodeFetchedRecord } from './record-decoder';
 import type { PreparedBatch, Warehouse } from './warehouse';
 
 export interface MaterializerOptions {
@@ -23,59 +28,68 @@ export interface MaterializerOptions {
    */
   topics?: string[];
   /**
-   * Materialize every topic whose name matches, including topics created later (found by polling).
+   * Materialize every topic whose name matches, including topics created later (found by polling
+   * the cluster's metadata, and at once whenever {@link Materializer.caughtUp} is asked).
    * @example /^orders\./
    */
   pattern?: RegExp;
   /**
-   * The consumer group. Its offsets are only a hint; the warehouse file says where to resume.
-   * @default 'medallion-warehouse-' + a hash of the warehouse file's absolute path
-   */
-  groupId?: string;
-  /**
-   * How often topics are listed to find new ones matching `pattern`.
-   * @default 2000
+   * How often topics are listed to find new ones (and new partitions) to materialize.
+   * @default 500
    */
   topicRefreshMs?: number;
+  /**
+   * How long the broker may hold a fetch open while there is nothing new: the longest a record
+   * waits to be fetched once committed.
+   * @default 100
+   */
+  maxWaitMs?: number;
+  /**
+   * Most bytes one fetch may bring, over all partitions; each fetch becomes one DuckDB transaction.
+   * @default 33554432 (32 MiB)
+   */
+  maxBytesPerFetch?: number;
+  /**
+   * Called after each group of batches is committed to DuckDB, with the totals so far.
+   * @default nothing is called
+   */
+  onCommit?: (stats: MaterializerStats) => void;
   /**
    * Timeout of every request to the broker, and of connecting.
    * @default 10000
    */
   requestTimeoutMs?: number;
   /**
-   * Where client errors and restarts are reported.
+   * Where fetch errors and failed DuckDB groups are reported.
    * @default nothing is reported
    */
   log?: (message: string) => void;
 }
 
 export interface MaterializerStats {
+  /** Partition batches appended. */
   batches: number;
   records: number;
   /** Topics being materialized now. */
   topics: string[];
 }
 
-function defaultGroupId(warehouse: Warehouse): string {
-  const where = warehouse.path === ':memory:' ? `memory-${process.pid}-${Date.now()}` : path.resolve(warehouse.path);
-  return `medallion-warehouse-${createHash('sha256').update(where).digest('hex').slice(0, 12)}`;
+/** One fetch's worth of work: the records of each partition, and where each partition's reading ends. */
+interface Group {
+  /** Which reset the fetch came before: a group fetched before a reset is dropped. */
+  epoch: number;
+  batches: PreparedBatch[];
+  /** Per partition, the offset after the last record or marker this fetch read. */
+  readTo: { key: string; next: number }[];
 }
 
-/** What waits for DuckDB: a decoded batch, or the end of a run of markers to count as read. */
-type Waiting =
-  | { kind: 'batch'; prepared: PreparedBatch; key: string; topic: string; partition: number; last: number; contiguous: boolean; records: number }
-  | { kind: 'marker'; key: string; topic: string; partition: number; last: number };
-
-/** Most records decoded and waiting for DuckDB before fetching pauses: bounds memory. */
-const MAX_WAITING_RECORDS = 200_000;
+const keyOf = partitionKey;
+const partitionsOf = (count: number): number[] => Array.from({ length: count }, (_, i) => i);
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Materializer {
-  private consumer: Consumer | undefined;
-  private readonly admin: Admin;
-  private readonly kafka: Kafka;
-  private subscribed: string[] = [];
-  private refreshTimer: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> = Promise.resolve();
+  /** Per topic, the partitions assigned (partition count). */
+  private readonly assigned = new Map<string, number>();
   private stopped = false;
   private batches = 0;
   private records = 0;
@@ -85,263 +99,246 @@ export class Materializer {
    * behind the end of a partition for ever.
    */
   private readonly consumed = new Map<string, number>();
-  /** Per partition, the offset after the last batch handed to the warehouse, committed or not. */
-  private readonly queuedTo = new Map<string, number>();
-  /**
-   * Batches fetched and decoded but not yet handed to DuckDB, in fetch order, and markers to apply
-   * once the batches before them are committed.
-   */
-  private waiting: Waiting[] = [];
-  /**
-   * The group of batches DuckDB is committing, one transaction for all. While it commits, the next
-   * batches are fetched and decoded; when it is done, everything waiting goes in as the next group.
-   */
-  private group: Promise<void> | undefined;
+  /** Bumped by each reset of the fetch positions; groups fetched before it are dropped. */
+  private epoch = 0;
+  private lastRefresh = 0;
+  private refreshing: Promise<void> | undefined;
+  private loop: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly warehouse: Warehouse,
+    private readonly fetcher: Fetcher<string>,
+    /**
+     * A second connection for listing topics and end offsets: a Kafka connection answers in
+     * order, so behind the fetcher's long polls every such question would wait its turn.
+     */
+    private readonly control: Fetcher<string>,
     private readonly options: MaterializerOptions,
-  ) {
-    const timeout = options.requestTimeoutMs ?? 10_000;
-    const log = options.log;
-    this.kafka = new Kafka({
-      clientId: 'medallion-warehouse',
-      brokers: [options.bootstrap],
-      connectionTimeout: timeout,
-      requestTimeout: timeout,
-      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
-      logLevel: log ? logLevel.ERROR : logLevel.NOTHING,
-      logCreator: () => (entry: LogEntry) => log?.(`kafka: ${entry.log.message}`),
-    });
-    this.admin = this.kafka.admin();
-  }
+  ) {}
 
-  /** Connects, seeks to where the warehouse left off, and starts appending. */
+  /** Connects, assigns every wanted partition where the warehouse left off, and starts appending. */
   static async start(warehouse: Warehouse, options: MaterializerOptions): Promise<Materializer> {
     if ((options.topics === undefined) === (options.pattern === undefined)) {
       throw new Error('give either topics or a pattern to materialize');
     }
-    const materializer = new Materializer(warehouse, options);
+    const connection: FetcherOptions = {
+      bootstrap: options.bootstrap,
+      clientId: 'medallion-warehouse',
+      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+      retries: 5,
+      // The runner writes its outputs in transactions: only committed records are materialized.
+      isolation: 'read_committed',
+      headers: true,
+      maxWaitMs: options.maxWaitMs ?? 100,
+      // Larger fetches mean fewer, larger DuckDB transactions: each commit costs a WAL write and a
+      // few round trips to DuckDB's threads, whatever its size.
+      maxBytes: options.maxBytesPerFetch ?? 32 * 1024 * 1024,
+      partitionMaxBytes: Math.min(options.maxBytesPerFetch ?? Infinity, 4 * 1024 * 1024),
+    };
+    const fetcher = await Fetcher.connect(connection);
+    const control = await Fetcher.connect({ ...connection, clientId: 'medallion-warehouse-control' }).catch((error: unknown) => {
+      fetcher.close();
+      throw error;
+    });
+    const materializer = new Materializer(warehouse, fetcher, control, options);
     try {
-      await materializer.admin.connect();
-      await materializer.subscribe(await materializer.wantedTopics());
-      if (options.pattern !== undefined) materializer.scheduleRefresh();
+      await materializer.refreshTopics();
     } catch (error) {
-      await materializer.stop();
+      fetcher.close();
+      control.close();
       throw error;
     }
+    materializer.loop = materializer.run();
     return materializer;
   }
 
   get stats(): MaterializerStats {
-    return { batches: this.batches, records: this.records, topics: [...this.subscribed] };
+    return { batches: this.batches, records: this.records, topics: [...this.assigned.keys()].sort() };
   }
 
-  private async wantedTopics(): Promise<string[]> {
+  /** Assigns the partitions of wanted topics not assigned yet and drops deleted topics; one listing at a time. */
+  private refreshTopics(): Promise<void> {
+    this.refreshing ??= this.syncAssignments().finally(() => {
+      this.refreshing = undefined;
+      this.lastRefresh = performance.now();
+    });
+    return this.refreshing;
+  }
+
+  private async syncAssignments(): Promise<void> {
+    const all = await this.control.listTopics();
+    // A deleted topic is no longer read; what was materialized of it stays in its table.
+    for (const [topic, count] of [...this.assigned]) {
+      if (all.has(topic)) continue;
+      for (const p of partitionsOf(count)) this.fetcher.unassign(topic, p);
+      this.assigned.delete(topic);
+      this.options.log?.(`${topic} was deleted; it is no longer materialized`);
+    }
+    await this.assignNewPartitions(this.wantedOf(all));
+  }
+
+  private wantedOf(all: ReadonlyMap<string, number>): Map<string, number> {
     const { topics, pattern } = this.options;
-    if (topics !== undefined) return [...new Set(topics)].sort();
-    const all = await this.admin.listTopics();
-    return all.filter((t) => !t.startsWith('__') && (pattern as RegExp).test(t)).sort();
-  }
-
-  private scheduleRefresh(): void {
-    if (this.stopped) return;
-    this.refreshTimer = setTimeout(() => {
-      this.refreshing = this.refresh().finally(() => this.scheduleRefresh());
-    }, this.options.topicRefreshMs ?? 2_000);
-  }
-
-  /** A consumer cannot add topics while running, so a new matching topic means a new consumer. */
-  private async refresh(): Promise<void> {
-    try {
-      const wanted = await this.wantedTopics();
-      if (this.stopped || wanted.every((t) => this.subscribed.includes(t))) return;
-      await this.subscribe(wanted);
-    } catch (error) {
-      this.options.log?.(`topic refresh failed: ${error instanceof Error ? error.message : String(error)}`);
+    const wanted = new Map<string, number>();
+    for (const [topic, partitions] of all) {
+      if (topics !== undefined ? topics.includes(topic) : !topic.startsWith('__') && (pattern as RegExp).test(topic)) wanted.set(topic, partitions);
     }
+    return wanted;
   }
 
-  private async subscribe(topics: string[]): Promise<void> {
-    await this.settled();
-    await this.consumer?.disconnect();
-    this.consumer = undefined;
-    this.subscribed = topics;
-    if (topics.length === 0 || this.stopped) return;
-    const timeout = this.options.requestTimeoutMs ?? 10_000;
-    const consumer = this.kafka.consumer({
-      groupId: this.options.groupId ?? defaultGroupId(this.warehouse),
-      sessionTimeout: Math.max(6_000, timeout),
-      rebalanceTimeout: Math.max(6_000, timeout),
-      maxWaitTimeInMs: 250,
-      // Larger fetches mean fewer, larger DuckDB transactions: each commit costs a WAL write and a
-      // few round trips to DuckDB's threads, whatever the batch size.
-      maxBytesPerPartition: 8 * 1024 * 1024,
-      maxBytes: 64 * 1024 * 1024,
-      // The runner writes its outputs in transactions: only committed records are materialized.
-      readUncommitted: false,
-    });
-    // A fetch holding only markers or aborted records never reaches eachBatch; kafkajs reports it
-    // through this event, and the markers count as consumed.
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (payload.batchSize === 0 && payload.firstOffset !== null) this.markConsumed(payload.topic, payload.partition, Number(payload.firstOffset), Number(payload.lastOffset));
-    });
-    this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning: true });
-    await consumer.run({
-      // Offsets are committed by hand once DuckDB has committed, never ahead of the warehouse.
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.onBatch(payload),
-    });
-    // kafkajs applies a seek at the next fetch and drops batches fetched before it, so nothing is
-    // appended from where the group's offsets pointed if the warehouse says otherwise.
-    for (const topic of topics) {
-      for (const { partition, low, high } of await this.admin.fetchTopicOffsets(topic)) {
-        const next = this.warehouse.nextOffset(topic, partition);
-        const offset = Math.min(Math.max(next ?? 0, Number(low)), Number(high));
-        consumer.seek({ topic, partition, offset: String(offset) });
+  private async assignNewPartitions(wanted: ReadonlyMap<string, number>): Promise<void> {
+    const fresh: { topic: string; partitions: number[]; count: number }[] = [];
+    for (const [topic, count] of wanted) {
+      const from = this.assigned.get(topic) ?? 0;
+      if (count > from) fresh.push({ topic, partitions: partitionsOf(count).slice(from), count });
+    }
+    if (fresh.length === 0) return;
+    // The warehouse's position, kept within what the log still holds.
+    const starts = await this.control.startOffsetsOf(fresh);
+    const ends = await this.control.endOffsetsOf(fresh);
+    for (const { topic, partitions, count } of fresh) {
+      for (const partition of partitions) {
+        const key = keyOf(topic, partition);
+        const next = this.warehouse.nextOffset(topic, partition) ?? 0;
+        const start = starts.get(key) ?? 0;
+        this.fetcher.assign(topic, partition, Math.min(Math.max(next, start), Math.max(ends.get(key) ?? next, start)));
       }
+      this.assigned.set(topic, count);
     }
+  }
+
+  /** Fetches and hands each fetch to DuckDB, one group committing while the next is fetched. */
+  private async run(): Promise<void> {
+    const refreshMs = this.options.topicRefreshMs ?? 500;
+    let committing: Promise<void> = Promise.resolve();
+    let failures = 0;
+    while (!this.stopped) {
+      if (performance.now() - this.lastRefresh >= refreshMs) {
+        await this.refreshTopics().catch((error: unknown) => this.report('listing topics failed', error));
+      }
+      if (this.assigned.size === 0) {
+        await sleep(Math.min(refreshMs, 100));
+        continue;
+      }
+      const epoch = this.epoch;
+      let fetched: FetchedPartition<string>[];
+      try {
+        fetched = await this.fetcher.fetch();
+        failures = 0;
+      } catch (error) {
+        this.report('fetching failed', error);
+        await committing;
+        await this.recoverFromFetchError(error);
+        await sleep(Math.min(100 * 2 ** failures++, 2_000));
+        continue;
+      }
+      const group = this.decode(epoch, fetched);
+      await committing;
+      if (this.stopped) break;
+      // A group fetched before a failed commit would leave a gap: it is dropped, and every partition
+      // is read again from the warehouse's position. Nothing is fetching or committing now, so
+      // the positions set here are exact.
+      if (group.epoch !== this.epoch) {
+        this.rewind();
+        continue;
+      }
+      committing = this.commit(group);
+    }
+    await committing;
+  }
+
+  /** Decodes a fetch into the warehouse's batches: this needs no database. */
+  private decode(epoch: number, fetched: FetchedPartition<string>[]): Group {
+    const group: Group = { epoch, batches: [], readTo: [] };
+    for (const part of fetched) {
+      if (part.nextOffset <= part.fetchOffset) continue;
+      const key = keyOf(part.topic, part.partition);
+      group.readTo.push({ key, next: part.nextOffset });
+      if (part.records.length === 0) continue;
+      const next = this.warehouse.nextOffset(part.topic, part.partition) ?? 0;
+      const decoded = [];
+      for (const record of part.records) if (record.offset >= next) decoded.push(decodeFetchedRecord(record));
+      group.batches.push({ topic: part.topic, partition: part.partition, decoded, received: part.records.length });
+    }
+    return group;
+  }
+
+  /** Writes a group in one DuckDB transaction; a failure resets reading to what the warehouse holds. */
+  private async commit(group: Group): Promise<void> {
+    try {
+      if (group.batches.length > 0) {
+        const results = await this.warehouse.ingestGroup(group.batches);
+        this.batches += results.length;
+        for (const r of results) this.records += r.appended;
+        this.options.onCommit?.(this.stats);
+      }
+      for (const { key, next } of group.readTo) this.consumed.set(key, Math.max(this.consumed.get(key) ?? 0, next));
+    } catch (error) {
+      // Nothing of the group is in. Every partition is read again from the warehouse's position,
+      // and whatever was fetched meanwhile is dropped: appending it would leave a gap.
+      this.report(`materializing ${[...new Set(group.batches.map((b) => `${b.topic}/${b.partition}`))].join(', ')} failed, reading again`, error);
+      this.epoch++;
+    }
+  }
+
+  /** Moves every partition's fetch position back to where the warehouse (and the markers read) got. */
+  private rewind(): void {
+    for (const { topic, partition } of this.fetcher.assigned()) this.fetcher.assign(topic, partition, this.position(topic, partition));
+  }
+
+  /**
+   * After a fetch error: topics gone from the cluster are dropped, and a partition whose position
+   * fell out of its log (records deleted by retention) resumes within it.
+   */
+  private async recoverFromFetchError(error: unknown): Promise<void> {
+    try {
+      await this.refreshTopics();
+      if (!(error instanceof KafkaProtocolError) || error.code !== ErrorCode.OFFSET_OUT_OF_RANGE) return;
+      this.epoch++;
+      const all = [...this.assigned].map(([topic, count]) => ({ topic, partitions: partitionsOf(count) }));
+      const starts = await this.control.startOffsetsOf(all);
+      const ends = await this.control.endOffsetsOf(all);
+      for (const { topic, partitions } of all) {
+        for (const p of partitions) {
+          const at = this.position(topic, p);
+          const within = Math.min(Math.max(at, starts.get(keyOf(topic, p)) ?? 0), ends.get(keyOf(topic, p)) ?? at);
+          if (within !== at) this.options.log?.(`${topic}/${p}: offset ${at} is no longer in the log; reading on from ${within}`);
+          this.fetcher.assign(topic, p, within);
+        }
+      }
+    } catch (inner) {
+      this.report('recovering from a fetch error failed', inner);
+    }
+  }
+
+  private report(what: string, error: unknown): void {
+    this.options.log?.(`${what}: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   /** Where reading a partition has got to: past the warehouse's last record, or past markers after it. */
   private position(topic: string, partition: number): number {
-    return Math.max(this.warehouse.nextOffset(topic, partition) ?? 0, this.consumed.get(`${topic}\0${partition}`) ?? 0);
+    return Math.max(this.warehouse.nextOffset(topic, partition) ?? 0, this.consumed.get(keyOf(topic, partition)) ?? 0);
   }
 
   /**
-   * Whether a batch starting at `first` continues what was read before. Only a contiguous batch
-   * moves the position: one fetched from further on (before a seek took effect) must not skip
-   * what lies between. Batches still being committed count as read.
-   */
-  private continues(topic: string, partition: number, first: number): boolean {
-    return first <= Math.max(this.position(topic, partition), this.queuedTo.get(`${topic}\0${partition}`) ?? 0);
-  }
-
-  /** Records that offsets up to `last` were read, once the batches before them are committed. */
-  private markConsumed(topic: string, partition: number, first: number, last: number): void {
-    if (!this.continues(topic, partition, first)) return;
-    const key = `${topic}\0${partition}`;
-    this.queuedTo.set(key, Math.max(this.queuedTo.get(key) ?? 0, last + 1));
-    this.waiting.push({ kind: 'marker', key, topic, partition, last });
-    this.pump();
-  }
-
-  private async onBatch({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload): Promise<void> {
-    if (isStale() || this.stopped || batch.messages.length === 0) return;
-    const { topic, partition } = batch;
-    const first = Number(batch.firstOffset());
-    const last = Number(batch.lastOffset());
-    const key = `${topic}\0${partition}`;
-    const contiguous = this.continues(topic, partition, first);
-    if (contiguous) this.queuedTo.set(key, Math.max(this.queuedTo.get(key) ?? 0, last + 1));
-    // Decoding (the JSON parsing) needs no database, so it runs while DuckDB commits the group before.
-    const prepared = this.warehouse.prepare(topic, partition, batch.messages);
-    this.waiting.push({ kind: 'batch', prepared, key, topic, partition, last, contiguous, records: batch.messages.length });
-    this.pump();
-    // The fetch position moves on now; the group's committed offset only after DuckDB commits.
-    resolveOffset(batch.lastOffset());
-    while (this.group && this.waitingRecords() > MAX_WAITING_RECORDS) await this.group;
-    await heartbeat();
-  }
-
-  private waitingRecords(): number {
-    let records = 0;
-    for (const w of this.waiting) if (w.kind === 'batch') records += w.records;
-    return records;
-  }
-
-  /**
-   * Hands everything waiting to DuckDB as one group, unless a group is being committed. A group
-   * takes the waiting entries in order and stops before a second batch of the same topic (one
-   * transaction writes each table once), so every partition's batches stay in offset order.
-   */
-  private pump(): void {
-    if (this.group || this.waiting.length === 0) return;
-    const taken: Waiting[] = [];
-    const topics = new Set<string>();
-    let next = 0;
-    for (; next < this.waiting.length; next++) {
-      const w = this.waiting[next]!;
-      if (w.kind === 'batch') {
-        if (topics.has(w.topic)) break;
-        topics.add(w.topic);
-      }
-      taken.push(w);
-    }
-    this.waiting = this.waiting.slice(next);
-    const batches = taken.filter((w): w is Extract<Waiting, { kind: 'batch' }> => w.kind === 'batch');
-    const written = batches.length > 0 ? this.warehouse.ingestGroup(batches.map((b) => b.prepared)) : Promise.resolve([]);
-    this.group = written.then(
-      (results) => {
-        this.group = undefined;
-        for (const [i, b] of batches.entries()) {
-          this.batches++;
-          this.records += results[i]?.appended ?? 0;
-          if (b.contiguous) this.consumed.set(b.key, Math.max(this.position(b.topic, b.partition), b.last + 1));
-        }
-        for (const w of taken) {
-          if (w.kind === 'marker') this.consumed.set(w.key, Math.max(this.position(w.topic, w.partition), w.last + 1));
-        }
-        void this.commitGroupOffsets(batches.map((b) => ({ topic: b.topic, partition: b.partition, offset: b.last + 1 })));
-        this.pump();
-      },
-      (error: unknown) => {
-        this.group = undefined;
-        // Nothing of the group is in. Its partitions are read again from the warehouse's position,
-        // and what was fetched after them is dropped: appending it would leave a gap. Batches
-        // fetched before the seek takes effect are stale, and onBatch skips them.
-        const failed = new Set(taken.map((w) => w.key));
-        this.options.log?.(`materializing ${[...new Set(batches.map((b) => `${b.topic}/${b.partition}`))].join(', ')} failed, reading again: ${error instanceof Error ? error.message : String(error)}`);
-        this.waiting = this.waiting.filter((w) => !failed.has(w.key));
-        for (const w of taken) {
-          const position = this.position(w.topic, w.partition);
-          this.queuedTo.set(w.key, position);
-          this.consumer?.seek({ topic: w.topic, partition: w.partition, offset: String(position) });
-        }
-        this.pump();
-      },
-    );
-  }
-
-  /** Resolves once nothing waits for DuckDB and no group is being committed. */
-  private async settled(): Promise<void> {
-    while (this.group) await this.group;
-  }
-
-  /** Commits the group's offsets, a hint for lag tools: a failure (say, mid-rebalance) is only logged. */
-  private async commitGroupOffsets(offsets: { topic: string; partition: number; offset: number }[]): Promise<void> {
-    if (offsets.length === 0) return;
-    try {
-      await this.consumer?.commitOffsets(offsets.map((o) => ({ ...o, offset: String(o.offset) })));
-    } catch (error) {
-      this.options.log?.(`committing group offsets failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
-  /**
-   * Whether every partition of every subscribed topic is materialized up to its last stable offset
-   * (the admin client lists offsets read_committed, so `high` is the LSO): records of a transaction
-   * still open are not visible yet, and markers at the end count as read.
+   * Whether every partition of every wanted topic is materialized up to its last stable offset:
+   * records of a transaction still open are not visible yet, and markers at the end count as read.
+   * Topics are listed anew first, so a topic a pipeline has just created counts.
    */
   async caughtUp(): Promise<boolean> {
-    // A topic that matches the pattern but has not been picked up yet is not caught up with: without
-    // this, a check right after a pipeline created its output topics would pass on what came before.
-    if (this.options.pattern !== undefined && !(await this.wantedTopics()).every((t) => this.subscribed.includes(t))) return false;
-    if (this.subscribed.length === 0) return this.options.pattern !== undefined;
-    for (const topic of this.subscribed) {
-      for (const { partition, high } of await this.admin.fetchTopicOffsets(topic)) {
-        if (this.position(topic, partition) < Number(high)) return false;
-      }
+    await this.refreshTopics();
+    // A topic named but not created yet has nothing in the warehouse that could be caught up with.
+    if (this.options.topics?.some((t) => !this.assigned.has(t))) return false;
+    const ends = await this.control.endOffsetsOf([...this.assigned].map(([topic, count]) => ({ topic, partitions: partitionsOf(count) })));
+    for (const [key, end] of ends) {
+      const at = key.lastIndexOf('\u0000');
+      if (this.position(key.slice(0, at), Number(key.slice(at + 1))) < end) return false;
     }
     return true;
   }
 
   /**
-   * Resolves once caught up, polling the broker's high watermarks.
+   * Resolves once caught up, polling the broker's end offsets.
    * @param timeoutMs how long to wait before rejecting
    */
   async waitUntilCaughtUp(timeoutMs = 60_000, pollMs = 100): Promise<void> {
@@ -349,17 +346,16 @@ export class Materializer {
     while (!(await this.caughtUp())) {
       if (this.stopped) throw new Error('the materializer stopped');
       if (Date.now() > deadline) throw new Error(`not caught up after ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      await sleep(pollMs);
     }
   }
 
+  /** Stops fetching, waits for the group DuckDB is writing, and disconnects. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.refreshTimer);
-    await this.refreshing;
-    await this.settled();
-    await this.consumer?.disconnect().catch(() => undefined);
-    this.consumer = undefined;
-    await this.admin.disconnect().catch(() => undefined);
+    await this.loop;
+    await this.refreshing?.catch(() => undefined);
+    this.fetcher.close();
+    this.control.close();
   }
 }

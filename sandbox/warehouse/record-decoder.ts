@@ -4,6 +4,7 @@
  * The value is parsed once here and nowhere else; JSON parsing is the hot path of materializing.
  */
 import { isAscii } from 'node:buffer';
+import type { FetchedRecord } from '../wire/record-decoder';
 import type { RawHeaders, RecordLineage } from './lineage-headers';
 import { readLineageHeaders } from './lineage-headers';
 
@@ -34,6 +35,15 @@ export function decodeRecord(record: IncomingRecord): DecodedRecord {
   // ASCII decodes faster as latin1 (the same characters) and gives V8 a one-byte string, which
   // JSON.parse also reads faster; anything else is UTF-8.
   const raw = record.value === null ? null : isAscii(record.value) ? record.value.toString('latin1') : record.value.toString('utf8');
+  return decodeValue(Number(record.offset), Number(record.timestamp), record.key === null ? null : record.key.toString('utf8'), raw, record.headers);
+}
+
+/** {@link decodeRecord} for a record as the wire fetcher hands it over: key and value already text. */
+export function decodeFetchedRecord(record: FetchedRecord<string>): DecodedRecord {
+  return decodeValue(record.offset, record.timestamp, record.key, record.value, record.headers);
+}
+
+function decodeValue(offset: number, timestampMs: number, key: string | null, raw: string | null, headers: RawHeaders | undefined): DecodedRecord {
   let fields: Record<string, unknown> | null = null;
   let parseError: string | null = null;
   if (raw !== null) {
@@ -48,13 +58,5 @@ export function decodeRecord(record: IncomingRecord): DecodedRecord {
       parseError = error instanceof Error ? error.message : String(error);
     }
   }
-  return {
-    offset: Number(record.offset),
-    timestampMs: Number(record.timestamp),
-    key: record.key === null ? null : record.key.toString('utf8'),
-    raw,
-    fields,
-    parseError,
-    lineage: readLineageHeaders(record.headers),
-  };
+  return { offset, timestampMs, key, raw, fields, parseError, lineage: readLineageHeaders(headers) };
 }

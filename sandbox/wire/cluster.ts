@@ -46,6 +46,7 @@ const WANTED = {
   fetch: { key: 1, min: 4, max: 11 },
   listOffsets: { key: 2, min: 2, max: 7 },
   metadata: { key: 3, min: 1, max: 9 },
+  createTopics: { key: 19, min: 2, max: 7 },
   findCoordinator: { key: 10, min: 1, max: 3 },
   initProducerId: { key: 22, min: 0, max: 4 },
   addPartitionsToTxn: { key: 24, min: 0, max: 3 },
@@ -83,6 +84,7 @@ export class Cluster {
   private readonly bootstrap: BrokerAddress[];
   private readonly socketFactory: SocketFactory | undefined;
   private brokers = new Map<number, BrokerAddress>();
+  private controllerId = -1;
   private readonly leaders = new Map<string, number>();
   private readonly partitionCounts = new Map<string, number>();
   private readonly connections = new Map<string, Promise<KafkaConnection>>();
@@ -128,6 +130,56 @@ export class Cluster {
     return this.partitionCounts.get(topic);
   }
 
+  /** The leader's node id of a partition as last seen in metadata, if that broker is known. */
+  knownLeader(topic: string, partition: number): number | undefined {
+    const leader = this.leaders.get(partitionKey(topic, partition));
+    return leader !== undefined && this.brokers.has(leader) ? leader : undefined;
+  }
+
+  /**
+   * The partition count of `topic` once every partition has a leader, creating the topic with
+   * `createWith` partitions when it is missing (the broker's default replication); without
+   * `createWith` a missing topic is an error.
+   */
+  async readyTopic(topic: string, createWith?: number): Promise<number> {
+    const ready = (): boolean => {
+      const count = this.partitionCounts.get(topic);
+      if (count === undefined || count < 1) return false;
+      for (let p = 0; p < count; p++) if (this.knownLeader(topic, p) === undefined) return false;
+      return true;
+    };
+    if (ready()) return this.partitionCounts.get(topic)!;
+    const missing = await this.refreshMetadata([topic]);
+    if (missing.includes(topic)) {
+      if (createWith === undefined) throw new KafkaProtocolError(`Metadata for ${topic}`, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      await this.createTopic(topic, createWith);
+    }
+    // A new topic, or one whose leaders are being elected, is ready once every partition has one.
+    for (let attempt = 0; attempt < 40 && !ready(); attempt++) {
+      await sleep(Math.min(20 * 2 ** attempt, 500));
+      await this.refreshMetadata([topic]);
+    }
+    if (!ready()) throw new Error(`topic ${topic} has no partitions, or partitions without a leader`);
+    return this.partitionCounts.get(topic)!;
+  }
+
+  /** Creates a topic on the controller; one that exists already counts as created. */
+  async createTopic(topic: string, partitions: number): Promise<void> {
+    await this.withRetries(`CreateTopics for ${topic}`, async () => {
+      const controller = this.brokers.has(this.controllerId) ? await this.connectionTo(this.controllerId) : await this.anyConnection();
+      const answer = await controller.request(19, this.versions.createTopics, {
+        // Replication factor -1 (the broker's default) needs v4; before it, 1 is the safe choice.
+        topics: [{ name: topic, numPartitions: partitions, replicationFactor: this.versions.createTopics >= 4 ? -1 : 1, assignments: [], configs: [] }],
+        timeoutMs: this.timeoutMs,
+        validateOnly: false,
+      });
+      const result = answer.topics.find((t) => t.name === topic);
+      const code = result?.errorCode ?? ErrorCode.NONE;
+      if (code === ErrorCode.NOT_CONTROLLER) await this.refreshMetadata([]);
+      return { code: code === ErrorCode.TOPIC_ALREADY_EXISTS ? ErrorCode.NONE : code, value: undefined, message: result?.errorMessage };
+    });
+  }
+
   /** The leader's node id of a partition, refreshing metadata when it is not known. */
   async leaderOf(topic: string, partition: number): Promise<number> {
     const key = partitionKey(topic, partition);
@@ -146,6 +198,27 @@ export class Cluster {
     for (const key of [...this.leaders.keys()]) if (names.has(key.slice(0, key.indexOf('\u0000')))) this.leaders.delete(key);
   }
 
+  /** Every topic the cluster has, with its partition count; refreshes brokers and leaders on the way. */
+  async listTopics(): Promise<Map<string, number>> {
+    const answer = await this.withRetries('Metadata', async () => {
+      // Null topics (Metadata v1+) asks for all of them.
+      const value = await (await this.anyConnection()).request(3, this.versions.metadata, {
+        topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false,
+      });
+      return { code: ErrorCode.NONE, value };
+    });
+    this.brokers = new Map(answer.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
+    this.controllerId = answer.controllerId ?? -1;
+    const topics = new Map<string, number>();
+    for (const topic of answer.topics) {
+      if (topic.name === null || topic.errorCode !== ErrorCode.NONE || topic.partitions.length === 0) continue;
+      topics.set(topic.name, topic.partitions.length);
+      this.partitionCounts.set(topic.name, topic.partitions.length);
+      for (const p of topic.partitions) if (p.leaderId >= 0) this.leaders.set(partitionKey(topic.name, p.partitionIndex), p.leaderId);
+    }
+    return topics;
+  }
+
   /** Refreshes brokers and leaders for `topics` (none: brokers only); returns the topics that do not exist. */
   async refreshMetadata(topics: string[]): Promise<string[]> {
     const answer = await this.withRetries('Metadata', async () => {
@@ -158,6 +231,7 @@ export class Cluster {
       return { code: ErrorCode.NONE, value };
     });
     this.brokers = new Map(answer.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
+    this.controllerId = answer.controllerId ?? -1;
     const missing: string[] = [];
     for (const topic of answer.topics) {
       if (topic.name === null) continue;
@@ -194,6 +268,11 @@ export class Cluster {
       if (error instanceof ConnectionError) this.dropConnection(nodeId);
       throw error;
     }
+  }
+
+  /** Sends a request to whichever broker is reachable first, for requests any broker answers. */
+  async sendAny<K extends ApiKey>(apiKey: K, version: number, body: ApiMessages[K]['request']): Promise<ApiMessages[K]['response']> {
+    return (await this.anyConnection()).request(apiKey, version, body);
   }
 
   /**

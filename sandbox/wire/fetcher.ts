@@ -186,9 +186,27 @@ export class Fetcher<V extends string | Buffer = string> {
     return this.listOffsets(topic, partitions, -1);
   }
 
+  /**
+   * End offsets of partitions of many topics at once, keyed by `partitionKey(topic, partition)`:
+   * one request per leader however many topics.
+   */
+  async endOffsetsOf(wanted: readonly { topic: string; partitions: readonly number[] }[]): Promise<Map<string, number>> {
+    return this.listOffsetsOf(wanted, -1);
+  }
+
+  /** Start offsets of partitions of many topics at once, keyed as {@link endOffsetsOf}. */
+  async startOffsetsOf(wanted: readonly { topic: string; partitions: readonly number[] }[]): Promise<Map<string, number>> {
+    return this.listOffsetsOf(wanted, -2);
+  }
+
   /** The first offset still in each partition's log. */
   async startOffsets(topic: string, partitions: readonly number[]): Promise<Map<number, number>> {
     return this.listOffsets(topic, partitions, -2);
+  }
+
+  /** Every topic of the cluster with its partition count. */
+  listTopics(): Promise<Map<string, number>> {
+    return this.cluster.listTopics();
   }
 
   async partitionCount(topic: string): Promise<number> {
@@ -286,45 +304,57 @@ export class Fetcher<V extends string | Buffer = string> {
   }
 
   private async listOffsets(topic: string, partitions: readonly number[], timestamp: number): Promise<Map<number, number>> {
-    const out = new Map<number, number>();
-    let remaining = [...partitions];
+    const found = await this.listOffsetsOf([{ topic, partitions }], timestamp);
+    return new Map(partitions.flatMap((p) => {
+      const offset = found.get(partitionKey(topic, p));
+      return offset === undefined ? [] : [[p, offset] as const];
+    }));
+  }
+
+  /** ListOffsets for partitions of many topics: one request per leader, retried per partition. */
+  private async listOffsetsOf(wanted: readonly { topic: string; partitions: readonly number[] }[], timestamp: number): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    let remaining = wanted.flatMap(({ topic, partitions }) => partitions.map((partition) => ({ topic, partition })));
     for (let attempt = 0; remaining.length > 0; attempt++) {
-      const byLeader = new Map<number, number[]>();
-      for (const p of remaining) {
-        const leader = await this.cluster.leaderOf(topic, p);
-        let list = byLeader.get(leader);
-        if (!list) byLeader.set(leader, (list = []));
-        list.push(p);
+      const byLeader = new Map<number, Map<string, number[]>>();
+      for (const { topic, partition } of remaining) {
+        const leader = await this.cluster.leaderOf(topic, partition);
+        let topics = byLeader.get(leader);
+        if (!topics) byLeader.set(leader, (topics = new Map()));
+        let list = topics.get(topic);
+        if (!list) topics.set(topic, (list = []));
+        list.push(partition);
       }
-      const failed: { partition: number; code: number }[] = [];
-      await Promise.all([...byLeader].map(async ([leader, list]) => {
+      const failed: { topic: string; partition: number; code: number }[] = [];
+      await Promise.all([...byLeader].map(async ([leader, topics]) => {
         let answer;
         try {
           answer = await this.cluster.send(leader, 2, this.cluster.versions.listOffsets, {
             replicaId: -1, isolationLevel: this.readCommitted ? 1 : 0,
-            topics: [{ name: topic, partitions: list.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp, maxNumOffsets: 1 })) }],
+            topics: [...topics].map(([name, list]) => ({ name, partitions: list.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp, maxNumOffsets: 1 })) })),
           });
         } catch (error) {
           if (!(error instanceof ConnectionError)) throw error;
-          for (const partition of list) failed.push({ partition, code: ErrorCode.NETWORK_EXCEPTION });
+          for (const [topic, list] of topics) for (const partition of list) failed.push({ topic, partition, code: ErrorCode.NETWORK_EXCEPTION });
           return;
         }
         for (const t of answer.topics) {
           for (const p of t.partitions) {
-            if (p.errorCode === ErrorCode.NONE) out.set(p.partitionIndex, p.offset ?? p.oldStyleOffsets?.[0] ?? -1);
-            else failed.push({ partition: p.partitionIndex, code: p.errorCode });
+            if (p.errorCode === ErrorCode.NONE) out.set(partitionKey(t.name, p.partitionIndex), p.offset ?? p.oldStyleOffsets?.[0] ?? -1);
+            else failed.push({ topic: t.name, partition: p.partitionIndex, code: p.errorCode });
           }
         }
       }));
       const fatal = failed.find((f) => !isRetriable(f.code));
-      if (fatal) throw protocolError(`ListOffsets for ${topic}/${fatal.partition}`, fatal.code);
-      if (failed.length > 0 && attempt >= this.cluster.retries) throw protocolError(`ListOffsets for ${topic}/${failed[0]!.partition} (after ${attempt + 1} attempts)`, failed[0]!.code);
-      remaining = failed.map((f) => f.partition);
+      if (fatal) throw protocolError(`ListOffsets for ${fatal.topic}/${fatal.partition}`, fatal.code);
+      if (failed.length > 0 && attempt >= this.cluster.retries) throw protocolError(`ListOffsets for ${failed[0]!.topic}/${failed[0]!.partition} (after ${attempt + 1} attempts)`, failed[0]!.code);
+      remaining = failed.map(({ topic, partition }) => ({ topic, partition }));
       if (remaining.length > 0) {
-        this.cluster.forgetLeaders([topic]);
+        this.cluster.forgetLeaders(new Set(remaining.map((r) => r.topic)));
         await sleep(backoff(attempt));
       }
     }
     return out;
   }
+
 }

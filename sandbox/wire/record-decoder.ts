@@ -14,8 +14,8 @@ export interface FetchedRecord<V = string> {
   timestamp: number;
   key: V | null;
   value: V | null;
-  /** Only when headers were asked for. */
-  headers?: Record<string, string>;
+  /** Only when headers were asked for. A name that repeats in one record maps to all its values, in order. */
+  headers?: Record<string, string | string[]>;
 }
 
 export interface AbortedTransaction {
@@ -175,7 +175,7 @@ function readRecords<V extends string | Buffer>(
       value = (asString ? section.toString('utf8', r.pos, r.pos + valueLength) : section.subarray(r.pos, r.pos + valueLength)) as V;
       r.pos += valueLength;
     }
-    let headers: Record<string, string> | undefined;
+    let headers: Record<string, string | string[]> | undefined;
     if (options.headers) {
       headers = {};
       const headerCount = r.varint();
@@ -184,7 +184,10 @@ function readRecords<V extends string | Buffer>(
         const name = section.toString('utf8', r.pos, r.pos + nameLength);
         r.pos += nameLength;
         const valueLength = r.varint();
-        headers[name] = valueLength < 0 ? '' : section.toString('utf8', r.pos, r.pos + valueLength);
+        const text = valueLength < 0 ? '' : section.toString('utf8', r.pos, r.pos + valueLength);
+        // Kafka lets a name repeat; every value is kept, as the producer wrote them.
+        const earlier = Object.hasOwn(headers, name) ? headers[name] : undefined;
+        headers[name] = earlier === undefined ? text : Array.isArray(earlier) ? [...earlier, text] : [earlier, text];
         r.pos += Math.max(valueLength, 0);
       }
       if (r.pos !== recordEnd) throw new RecordDecodeError(`${where}: record ${offset}'s length disagrees with its fields`);

@@ -8,7 +8,6 @@ import { test } from 'node:test';
 import { replay } from '../../sandbox/replay';
 import { startPipelineRun, WATERMARKS_TOPIC, type RunEvent } from '../../sandbox/runner';
 import { startTestBroker } from '../support/in-process-broker';
-import { testKafka } from '../support/kafkajs-client';
 import { makeTempDir } from '../support/temp-dir';
 import { waitFor, withTimeout } from '../support/timeouts';
 import { loadPipeline, readToEnd, referenceOutputs, REPO, runnerOutputs, surplus } from './runner-harness';
@@ -37,16 +36,15 @@ test('the samples pipeline killed with SIGKILL mid-run and restarted writes ever
     assert.equal(exits.length, 1, 'exactly one worker died (the one killed)');
     assert.equal(events.filter((e) => e.type === 'worker-started').length, 2, 'and it was restarted');
 
-    const kafka = testKafka(broker.bootstrap);
     const pipeline = await loadPipeline(file, work.path);
     const bronzeTopics = pipeline.plan.nodes.flatMap((n) => (n.kind === 'source' ? [n.topic] : []));
-    const bronze = await readToEnd(kafka, bronzeTopics);
+    const bronze = await readToEnd(broker.bootstrap, bronzeTopics);
     const partitions: Record<string, number[]> = {};
     for (const t of bronzeTopics) partitions[t] = [...new Set(bronze.filter((r) => r.topic === t).map((r) => r.partition))].sort();
     const expected = referenceOutputs(pipeline, bronze, [partitions]);
 
     const driverTopics = [...new Set(expected.map((l) => l.split(' ')[0]!))];
-    const written = await readToEnd(kafka, driverTopics);
+    const written = await readToEnd(broker.bootstrap, driverTopics);
     const actual = runnerOutputs(written);
     assert.deepEqual(surplus(actual, expected).slice(0, 10), [], 'records written twice or not expected');
     assert.deepEqual(surplus(expected, actual).slice(0, 10), [], 'records lost');
@@ -60,7 +58,7 @@ test('the samples pipeline killed with SIGKILL mid-run and restarted writes ever
     const lineage = JSON.parse(gold.headers['medallion.lineage']!) as { t: string; p: number; o: number }[];
     assert.ok(lineage.length > 0 && lineage.every((pos) => pos.t === 'orders' || pos.t === 'payments' || pos.t === 'customers'));
     assert.match(gold.headers['medallion.watermark'] ?? '', /^\d+$/);
-    const marks = await readToEnd(kafka, [WATERMARKS_TOPIC]);
+    const marks = await readToEnd(broker.bootstrap, [WATERMARKS_TOPIC]);
     assert.ok(marks.some((m) => (JSON.parse(m.value!) as { layer: string }).layer === 'revenue_per_region_per_minute'));
   } finally {
     await broker.close();

@@ -3,14 +3,14 @@
 // driver, feeding each task's partitions in the order RUNNER.md promises (event time, ties to the
 // source declared first, then the lower partition; a record without an event time right after the
 // record before it), written here independently of the runner's own merge.
-import type { Kafka } from 'kafkajs';
 import path from 'node:path';
 import { createTestDriver, type Pipeline } from '../../sandbox/pipeline';
 import { bundlePipeline } from '../../sandbox/runner';
 import { requirePipelineBundle } from '../../sandbox/runner/load-pipeline';
 import { rowIdOf, type SourceNode } from '../../sandbox/engine';
 import { planFacts } from '../../sandbox/runner/plan-facts';
-import { withTimeout } from '../support/timeouts';
+import { partitionKey } from '../../sandbox/wire/cluster';
+import { Fetcher } from '../../sandbox/wire/fetcher';
 
 export interface ReadRecord {
   topic: string;
@@ -22,47 +22,41 @@ export interface ReadRecord {
   headers: Record<string, string>;
 }
 
-/** Reads every committed record of `topics` up to their current end, with a fresh group. */
-export async function readToEnd(kafka: Kafka, topics: string[], timeoutMs = 20_000): Promise<ReadRecord[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = new Map<string, number>();
+/**
+ * Reads every committed record of `topics` up to their current end (the last stable offset), with
+ * our wire fetcher by explicit assignment. Not with kafkajs: its read_committed filter activates
+ * one aborted transaction per record it looks at, so a fetch that starts inside two or more
+ * aborted transactions lets the records of all but one through (test/wire/aborted-transactions
+ * shows it), and a killed worker leaves exactly that: several tasks' open transactions, aborted,
+ * interleaved in the same output partitions.
+ */
+export async function readToEnd(bootstrap: string, topics: string[], timeoutMs = 20_000): Promise<ReadRecord[]> {
+  const fetcher = await Fetcher.connect({ bootstrap, headers: true, isolation: 'read_committed', maxWaitMs: 50, requestTimeoutMs: 5_000 });
   try {
-    for (const topic of topics) for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${p.partition}`, Number(p.high));
+    const wanted: { topic: string; partitions: number[] }[] = [];
+    for (const topic of topics) wanted.push({ topic, partitions: Array.from({ length: await fetcher.partitionCount(topic) }, (_, p) => p) });
+    const ends = await fetcher.endOffsetsOf(wanted);
+    for (const { topic, partitions } of wanted) for (const p of partitions) fetcher.assign(topic, p, 0);
+    const pending = (): string[] => fetcher.assigned().filter((a) => a.position < (ends.get(partitionKey(a.topic, a.partition)) ?? 0)).map((a) => `${a.topic}/${a.partition}`);
+    const read: ReadRecord[] = [];
+    const deadline = Date.now() + timeoutMs;
+    while (pending().length > 0) {
+      if (Date.now() > deadline) throw new Error(`reading ${topics.length} topics to their end timed out (missing: ${pending().slice(0, 5).join(', ')})`);
+      for (const part of await fetcher.fetch()) {
+        const end = ends.get(partitionKey(part.topic, part.partition)) ?? 0;
+        for (const r of part.records) {
+          if (r.offset >= end) continue;
+          const headers: Record<string, string> = {};
+          for (const [name, value] of Object.entries(r.headers ?? {})) headers[name] = Array.isArray(value) ? value[value.length - 1]! : value;
+          read.push({ topic: part.topic, partition: part.partition, offset: r.offset, key: r.key, value: r.value, timestamp: r.timestamp, headers });
+        }
+        if (part.nextOffset >= end) fetcher.pause(part.topic, part.partition);
+      }
+    }
+    return read;
   } finally {
-    await admin.disconnect();
+    fetcher.close();
   }
-  const reached = new Map<string, number>();
-  const pending = (): string[] => [...ends].filter(([k, end]) => (reached.get(k) ?? 0) < end).map(([k]) => k);
-  // Keyed by position: a rebalance of the reading group re-delivers what it read since its last
-  // commit, and those copies are the reader's, not duplicates in the topic.
-  const read = new Map<string, ReadRecord>();
-  if (pending().length === 0) return [];
-  const consumer = kafka.consumer({ groupId: `read-${Date.now()}-${Math.random()}`, readUncommitted: false, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 500 });
-  let done!: () => void;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  try {
-    await consumer.connect();
-    for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
-    // Transaction markers are never delivered, so progress is taken from the batches' last offsets.
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      const k = `${payload.topic}/${payload.partition}`;
-      reached.set(k, Math.max(reached.get(k) ?? 0, Number(payload.lastOffset) + 1));
-      if (pending().length === 0) done();
-    });
-    await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        if (Number(message.offset) >= (ends.get(`${topic}/${partition}`) ?? 0)) return;
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
-        read.set(`${topic}/${partition}/${message.offset}`, { topic, partition, offset: Number(message.offset), key: message.key?.toString('utf8') ?? null, value: message.value?.toString('utf8') ?? null, timestamp: Number(message.timestamp), headers });
-      },
-    });
-    await withTimeout(finished, timeoutMs, `reading ${topics.length} topics to their end (missing: ${pending().slice(0, 5).join(', ')})`);
-  } finally {
-    await consumer.disconnect().catch(() => {});
-  }
-  return [...read.values()];
 }
 
 /** Loads a pipeline file the way the runner does (esbuild, `medallion-studio/pipeline` aliased). */

@@ -71,13 +71,12 @@ async function runWithOneKilled(workers: number, restartWorkers: boolean): Promi
       for (const task of victimTasks) assert.ok(after.includes(task), `task ${task} moved to a surviving worker`);
     }
 
-    const kafka = testKafka(broker.bootstrap);
     const pipeline = await loadPipeline(FIXTURE, work.path);
-    const bronze = await readToEnd(kafka, ['events']);
+    const bronze = await readToEnd(broker.bootstrap, ['events']);
     assert.equal(bronze.length, RECORDS);
     const tasks = Array.from({ length: PARTITIONS }, (_, p) => ({ events: [p] }));
     const expected = referenceOutputs(pipeline, bronze, tasks);
-    const written = await readToEnd(kafka, ['events_clean', 'events_clean.quarantine', 'totals_per_key_10s', 'events.dead_letter']);
+    const written = await readToEnd(broker.bootstrap, ['events_clean', 'events_clean.quarantine', 'totals_per_key_10s', 'events.dead_letter']);
     const actual = runnerOutputs(written);
     assert.deepEqual(surplus(actual, expected).slice(0, 10), [], 'records written twice or not expected');
     assert.deepEqual(surplus(expected, actual).slice(0, 10), [], 'records lost');

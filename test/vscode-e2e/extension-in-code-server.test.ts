@@ -9,30 +9,24 @@
  * Screenshots go to test-artifacts/vscode/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { installVsix, startCodeServer, type RunningCodeServer } from './support/code-server';
-import { buildVsix } from './support/vsix';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, ROOT, startSession, type E2eSession } from './support/session';
 import { userWorkspace } from './support/workspace';
-import { CHROMIUM_ARGS, Workbench } from './support/workbench';
+import type { Workbench } from './support/workbench';
 
-const ROOT = path.join(__dirname, '..', '..');
 /** A copy of samples/ in a temporary folder, set up as a user's workspace (see userWorkspace). */
 let SAMPLES: string;
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'vscode');
 const ACTIVATION_BUDGET_MS = 100;
 
-let tmp: string;
-let server: RunningCodeServer | undefined;
-let browser: Browser | undefined;
+let session: E2eSession | undefined;
 let page: Page;
 let wb: Workbench;
 
 async function screenshot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+  await session!.screenshot(name);
 }
 
 function linesIn(file: string): number {
@@ -67,37 +61,21 @@ afterEach(async (t) => {
 });
 
 before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  tmp = mkdtempSync(path.join(tmpdir(), 'medallion-vscode-e2e-'));
-  SAMPLES = userWorkspace(ROOT, path.join(tmp, 'shop'));
-  const vsix = path.join(tmp, 'medallion-studio.vsix');
-  buildVsix(ROOT, vsix, path.join(tmp, 'staging'));
-  installVsix(vsix, path.join(tmp, 'extensions'), path.join(tmp, 'user'));
-  server = await startCodeServer({
-    extensionsDir: path.join(tmp, 'extensions'),
-    userDataDir: path.join(tmp, 'user'),
-    workspace: SAMPLES,
-    settings: {
-      // A free port and data outside the repository, so runs never collide or leave topics behind.
-      'medallion.sandbox.port': 0,
-      'medallion.sandbox.dataDir': path.join(tmp, 'kafka'),
+  session = await startSession({
+    prefix: 'medallion-vscode-e2e-',
+    workspace: (tmp) => userWorkspace(ROOT, path.join(tmp, 'shop')),
+    settings: (tmp) => ({
       'medallion.warehouse.file': path.join(tmp, 'warehouse.duckdb'),
-      'workbench.startupEditor': 'none',
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
-    },
+    }),
   });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(SAMPLES)}`);
-  wb = new Workbench(page);
-  await wb.waitUntilReady();
+  ({ page, wb } = session);
+  SAMPLES = session.workspace;
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
-  rmSync(tmp, { recursive: true, force: true });
+  await session?.close();
 });
 
 test('the extension activates in the workspace within its time budget', async () => {

@@ -4,49 +4,25 @@
  * does, and the test answers "No" like a careful user.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { installVsix, startCodeServer, type RunningCodeServer } from './support/code-server';
-import { buildVsix } from './support/vsix';
-import { CHROMIUM_ARGS, Workbench } from './support/workbench';
+import type { Page } from 'playwright-core';
+import { ROOT, startSession, type E2eSession } from './support/session';
+import type { Workbench } from './support/workbench';
 
-const ROOT = path.join(__dirname, '..', '..');
 const SAMPLES = path.join(ROOT, 'samples');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'vscode');
 
-let tmp: string;
-let server: RunningCodeServer | undefined;
-let browser: Browser | undefined;
+let session: E2eSession | undefined;
 let page: Page;
 let wb: Workbench;
 
 before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  tmp = mkdtempSync(path.join(tmpdir(), 'medallion-vscode-untrusted-'));
-  const vsix = path.join(tmp, 'medallion-studio.vsix');
-  buildVsix(ROOT, vsix, path.join(tmp, 'staging'));
-  installVsix(vsix, path.join(tmp, 'extensions'), path.join(tmp, 'user'));
-  server = await startCodeServer({
-    extensionsDir: path.join(tmp, 'extensions'),
-    userDataDir: path.join(tmp, 'user'),
-    workspace: SAMPLES,
-    askForTrust: true,
-    settings: { 'medallion.sandbox.port': 0, 'medallion.sandbox.dataDir': path.join(tmp, 'kafka'), 'workbench.startupEditor': 'none' },
-  });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(SAMPLES)}`);
-  wb = new Workbench(page);
-  await wb.waitUntilReady();
+  session = await startSession({ prefix: 'medallion-vscode-untrusted-', workspace: () => SAMPLES, askForTrust: true });
+  ({ page, wb } = session);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
-  rmSync(tmp, { recursive: true, force: true });
+  await session?.close();
 });
 
 test('an untrusted workspace shows its pipelines, starts no sandbox and says why', async () => {
@@ -65,5 +41,5 @@ test('an untrusted workspace shows its pipelines, starts no sandbox and says why
   assert.deepEqual(await wb.paletteOffers('Medallion: Show Activation Time'), ['Medallion: Show Activation Time']);
   await page.keyboard.press('Escape');
   assert.match(await wb.statusBarItem(/Sandbox/).first().innerText(), /Sandbox stopped/);
-  await page.screenshot({ path: path.join(ARTIFACTS, '07-untrusted-workspace.png') });
+  await session!.screenshot('07-untrusted-workspace');
 });

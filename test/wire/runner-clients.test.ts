@@ -60,12 +60,11 @@ for (const client of ['wire', 'kafkajs'] as const) {
       await withTimeout(run.caughtUp(), 60_000, 'the run catching up');
       await run.finished;
 
-      const kafka = testKafka(broker.bootstrap);
       const pipeline = await loadPipeline(FIXTURE, work.path);
-      const bronze = await readToEnd(kafka, ['events']);
+      const bronze = await readToEnd(broker.bootstrap, ['events']);
       assert.equal(bronze.length, 1_500, 'read_committed bronze holds the three committed batches');
       const expected = referenceOutputs(pipeline, bronze, Array.from({ length: PARTITIONS }, (_, p) => ({ events: [p] })));
-      const written = await readToEnd(kafka, ['events_clean', 'events_clean.quarantine', 'totals_per_key_10s', 'events.dead_letter']);
+      const written = await readToEnd(broker.bootstrap, ['events_clean', 'events_clean.quarantine', 'totals_per_key_10s', 'events.dead_letter']);
       const actual = runnerOutputs(written);
       assert.deepEqual(surplus(actual, expected).slice(0, 10), [], 'records written twice or not expected');
       assert.deepEqual(surplus(expected, actual).slice(0, 10), [], 'records lost');

@@ -136,7 +136,7 @@ test('our fetcher reads exactly what kafkajs committed transactionally, skipping
     const deadline = Date.now() + 15_000;
     while ([0, 1].some((p) => fetcher.position('theirs', p)! < ends.get(p)!) && Date.now() < deadline) {
       for (const part of await fetcher.fetch()) {
-        for (const r of part.records) got.push({ partition: part.partition, key: r.key!, value: r.value!, header: r.headers!.h! });
+        for (const r of part.records) got.push({ partition: part.partition, key: r.key!, value: r.value!, header: String(r.headers!.h) });
       }
     }
     const order = (a: { partition: number; key: string }, b: { partition: number; key: string }) => a.partition - b.partition;

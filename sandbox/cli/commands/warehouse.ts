@@ -47,10 +47,11 @@ export function registerWarehouseCommands(program: Command): void {
     .addOption(new Option('--pattern <regex>', 'every topic whose name matches, including new ones').argParser(parsePattern))
     .option('--db <file>', 'the warehouse file', '.medallion/warehouse.duckdb')
     .option('--specs <file>', 'JSON: topic → { schema: { field: type }, layer, output }')
-    .option('--group <id>', 'consumer group id (default: derived from the file path)')
+    .option('--fetch-max-bytes <n>', 'most bytes per fetch, each fetch one DuckDB transaction', parseIntOption)
+    .option('--progress', 'print the records materialized so far after every DuckDB commit')
     .option('--exit-when-idle', 'stop once every partition is materialized up to its end')
     .option('--timeout <ms>', 'broker request timeout', parseIntOption, 10_000)
-    .action(async (opts: { bootstrap: string; topics?: string; pattern?: RegExp; db: string; specs?: string; group?: string; exitWhenIdle?: boolean; timeout: number }) => {
+    .action(async (opts: { bootstrap: string; topics?: string; pattern?: RegExp; db: string; specs?: string; fetchMaxBytes?: number; progress?: boolean; exitWhenIdle?: boolean; timeout: number }) => {
       const topics = opts.topics?.split(',').map((t) => t.trim()).filter(Boolean);
       if (topics === undefined && opts.pattern === undefined) throw new Error('give --topics or --pattern');
       const store = await Warehouse.open({ path: opts.db, topics: readSpecs(opts.specs) }).catch((e: unknown) => {
@@ -61,8 +62,9 @@ export function registerWarehouseCommands(program: Command): void {
         bootstrap: opts.bootstrap,
         topics,
         pattern: opts.pattern,
-        groupId: opts.group,
         requestTimeoutMs: opts.timeout,
+        maxBytesPerFetch: opts.fetchMaxBytes,
+        onCommit: opts.progress ? (stats) => console.log(`materialized ${stats.records} records`) : undefined,
         log: (message) => console.error(message),
       }).catch(async (e: unknown) => {
         await store.close();
