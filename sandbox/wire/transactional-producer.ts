@@ -54,6 +54,8 @@ interface PendingBatch {
 }
 
 interface Open {
+  /** The partition's key (see partitionKey). */
+  key: string;
   builder: BatchBuilder;
   gzip: boolean;
 }
@@ -76,6 +78,8 @@ export class TransactionalProducer {
   /** Batches being built, per partition, and full ones waiting for the next flush. */
   private readonly open = new Map<string, Open>();
   private readonly full: PendingBatch[] = [];
+  /** The same open batches by topic and partition number: append finds its batch without building the key string per record. */
+  private readonly openByTopic = new Map<string, (Open | undefined)[]>();
   private readonly gzipTopics = new Set<string>();
   private coordinator = -1;
   private readonly transactionTimeoutMs: number;
@@ -154,16 +158,20 @@ export class TransactionalProducer {
       if (count === undefined) throw new Error(`topic ${topic} was not prepared: call prepareTopics([${JSON.stringify(topic)}]) first or give a partition`);
       p = record.key === null ? 0 : partitionFor(record.key, count);
     }
-    const key = partitionKey(topic, p);
-    let open = this.open.get(key);
+    let opens = this.openByTopic.get(topic);
+    if (opens === undefined) this.openByTopic.set(topic, (opens = []));
+    let open = opens[p];
     if (open === undefined) {
-      open = { builder: new BatchBuilder(this.batchBytes.get(key) ?? 16 * 1024), gzip: this.gzipTopics.has(topic) };
+      const key = partitionKey(topic, p);
+      open = { key, builder: new BatchBuilder(this.batchBytes.get(key) ?? 16 * 1024), gzip: this.gzipTopics.has(topic) };
       this.open.set(key, open);
+      opens[p] = open;
     }
-    open.builder.append(record, Date.now());
+    open.builder.append(record, record.timestamp ?? Date.now());
     if (open.builder.size >= this.maxBatchBytes) {
-      this.full.push(this.seal(topic, p, key, open));
-      this.open.delete(key);
+      this.full.push(this.seal(topic, p, open.key, open));
+      this.open.delete(open.key);
+      opens[p] = undefined;
     }
   }
 
@@ -179,6 +187,7 @@ export class TransactionalProducer {
       batches.push(this.seal(key.slice(0, zero), Number(key.slice(zero + 1)), key, open));
     }
     this.open.clear();
+    this.openByTopic.clear();
     const offsets = new Map<string, number>();
     if (batches.length === 0) return offsets;
     try {
@@ -245,6 +254,7 @@ export class TransactionalProducer {
     if (this.state !== 'in-transaction' && this.state !== 'failed') throw new Error(`cannot abort: the producer is ${this.state}`);
     const failed = this.state === 'failed';
     this.open.clear();
+    this.openByTopic.clear();
     this.full.length = 0;
     try {
       if (this.enlisted.size > 0 || this.offsetsAdded) await this.endTxn(false);
