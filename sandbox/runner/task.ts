@@ -16,6 +16,9 @@ import { connectTaskProducer, type TaskProducer } from './task-producer';
 
 export const WATERMARKS_TOPIC = '_medallion.watermarks';
 
+/** Bronze records a task may take while its commit travels; then it waits for the commit. */
+const MAX_FED_WHILE_COMMITTING = 20_000;
+
 /** What the changelog holds per commit. */
 interface TaskCheckpoint {
   readonly format: 'medallion-runner/1';
@@ -57,6 +60,7 @@ export class Task {
   finished = false;
   private dirty = false;
   private committing: Promise<void> | null = null;
+  private fedWhileCommitting = 0;
   private lastCommit = Date.now();
   private stopped = false;
   private readonly feed: MergedFeed;
@@ -133,9 +137,16 @@ export class Task {
   /** Feeds buffered records in merge order, at most `budget` of them; returns how many it fed. */
   step(budget: number): { fed: number; caughtUp: boolean } {
     if (this.stopped) return { fed: 0, caughtUp: false };
+    // What is written while a commit travels waits in memory for the next transaction: a commit
+    // that takes long (a slow broker) holds the task back instead of letting that grow.
+    if (this.committing !== null) {
+      budget = Math.min(budget, MAX_FED_WHILE_COMMITTING - this.fedWhileCommitting);
+      if (budget <= 0) return { fed: 0, caughtUp: false };
+    }
     const step = this.feed.step(budget);
     if (step.fed > 0) {
       this.dirty = true;
+      if (this.committing !== null) this.fedWhileCommitting += step.fed;
       this.writeOutputs();
     }
     return step;
@@ -202,6 +213,7 @@ export class Task {
    */
   commit(): Promise<void> {
     if (this.committing !== null) return Promise.reject(new Error(`task ${this.id} is already committing`));
+    this.fedWhileCommitting = 0;
     const commit = this.commitNow().finally(() => {
       this.committing = null;
     });
