@@ -124,6 +124,9 @@ describe('the inspector in a real browser', { timeout: 240_000 }, () => {
     assert.equal(await page.isHidden('.json-popover'), true);
     // Picking from the history puts the query back in the editor.
     await page.selectOption('select.history', '0');
+    // Monaco draws its lines on the next animation frame, which a loaded machine may delay.
+    const deadline = Date.now() + 5_000;
+    while (!/^SELECT _key, _headers FROM orders/.test(await editorText(page)) && Date.now() < deadline) await page.waitForTimeout(50);
     assert.match(await editorText(page), /^SELECT _key, _headers FROM orders/);
   });
 
