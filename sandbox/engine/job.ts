@@ -79,8 +79,17 @@ export class Job {
 
   /** Feeds records of one source partition, in offset order. */
   push(source: string, partition: number, records: readonly SourceRecord[]): void {
-    // The guard written out: a runner calls this once per record, and a closure per call shows.
+    this.ingest(this.source(source), partition, records);
+  }
+
+  /** push() for one source, without looking the source up on every call: for a runner feeding record by record. */
+  pusher(source: string): (partition: number, records: readonly SourceRecord[]) => void {
     const op = this.source(source);
+    return (partition, records) => this.ingest(op, partition, records);
+  }
+
+  /** The guard written out, not wrapped in a closure: a runner calls this once per record, and a closure per call shows. */
+  private ingest(op: SourceOperator, partition: number, records: readonly SourceRecord[]): void {
     if (this.failure !== null) throw this.failure;
     try {
       op.ingest(partition, records);
@@ -88,20 +97,6 @@ export class Job {
       if (error instanceof PipelineFailure) this.failure = error;
       throw error;
     }
-  }
-
-  /** push() for one source, without looking the source up on every call: for a runner feeding record by record. */
-  pusher(source: string): (partition: number, records: readonly SourceRecord[]) => void {
-    const op = this.source(source);
-    return (partition, records) => {
-      if (this.failure !== null) throw this.failure;
-      try {
-        op.ingest(partition, records);
-      } catch (error) {
-        if (error instanceof PipelineFailure) this.failure = error;
-        throw error;
-      }
-    };
   }
 
   /** Feeds decoded values at consecutive offsets starting at `firstOffset`: the fast path. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { Producer } from 'kafkajs';
+import type { Admin, Producer } from 'kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBroker } from '../broker/index';
 import type { RunningBroker } from '../broker/index';
@@ -11,13 +11,20 @@ import { Warehouse } from './warehouse';
 
 const quiet = { info() {}, warn() {}, error() {} };
 
-async function withBroker(body: (broker: RunningBroker, kafka: Kafka, dir: string) => Promise<void>): Promise<void> {
+/** A broker, and a kafkajs admin and plain producer already connected to it; all closed afterwards. */
+async function withBroker(body: (broker: RunningBroker, kafka: Kafka, dir: string, clients: { admin: Admin; producer: Producer }) => Promise<void>): Promise<void> {
   const temp = tempDir('materializer');
   const broker = await startBroker({ port: 0, dataDir: path.join(temp.dir, 'kafka'), logger: quiet });
   const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, connectionTimeout: 5000, requestTimeout: 5000, retry: { retries: 3 } });
+  const admin = kafka.admin();
+  const producer = kafka.producer();
   try {
-    await body(broker, kafka, temp.dir);
+    await admin.connect();
+    await producer.connect();
+    await body(broker, kafka, temp.dir, { admin, producer });
   } finally {
+    await producer.disconnect().catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
     await broker.close();
     temp.remove();
   }
@@ -31,11 +38,7 @@ async function send(producer: Producer, topic: string, partition: number, messag
 const lineage = (positions: [string, number, number][]) => JSON.stringify(positions.map(([t, p, o]) => ({ t, p, o })));
 
 test('materializes a hand-made bronze → silver → gold chain from the broker and traces a gold row to bronze', { timeout: 60_000 }, async () => {
-  await withBroker(async (broker, kafka, dir) => {
-    const admin = kafka.admin();
-    const producer = kafka.producer();
-    await admin.connect();
-    await producer.connect();
+  await withBroker(async (broker, _kafka, dir, { admin, producer }) => {
     let warehouse = await Warehouse.open({ path: path.join(dir, 'warehouse.duckdb'), topics: { 'shop.silver': { schema: { sku: 'string', qty: 'integer', at: 'timestamp' } } } });
     let materializer: Materializer | undefined;
     try {
@@ -104,16 +107,12 @@ test('materializes a hand-made bronze → silver → gold chain from the broker 
     } finally {
       await materializer?.stop();
       await warehouse.close();
-      await producer.disconnect();
-      await admin.disconnect();
     }
   });
 });
 
 test('a pattern picks up topics created after the materializer started', { timeout: 60_000 }, async () => {
-  await withBroker(async (broker, kafka) => {
-    const producer = kafka.producer();
-    await producer.connect();
+  await withBroker(async (broker, _kafka, _dir, { producer }) => {
     const warehouse = await Warehouse.open({ path: ':memory:' });
     const materializer = await Materializer.start(warehouse, { bootstrap: broker.bootstrap, pattern: /^late\./, topicRefreshMs: 200, requestTimeoutMs: 5000 });
     try {
@@ -130,7 +129,6 @@ test('a pattern picks up topics created after the materializer started', { timeo
     } finally {
       await materializer.stop();
       await warehouse.close();
-      await producer.disconnect();
     }
   });
 });
@@ -182,11 +180,7 @@ test('a transactional topic is materialized read_committed: caught up past the m
 });
 
 test('a group DuckDB could not commit is read again: every row once, none lost, none twice', { timeout: 60_000 }, async () => {
-  await withBroker(async (broker, kafka) => {
-    const admin = kafka.admin();
-    const producer = kafka.producer();
-    await admin.connect();
-    await producer.connect();
+  await withBroker(async (broker, _kafka, _dir, { admin, producer }) => {
     const warehouse = await Warehouse.open({ path: ':memory:' });
     // Once armed, the next transaction fails as a full disk would make it; the ones after succeed.
     const ingestGroup = warehouse.ingestGroup.bind(warehouse);
@@ -222,18 +216,12 @@ test('a group DuckDB could not commit is read again: every row once, none lost, 
     } finally {
       await materializer?.stop();
       await warehouse.close();
-      await producer.disconnect();
-      await admin.disconnect();
     }
   });
 });
 
 test('a topic deleted while it is materialized is dropped; the others go on, and its rows stay', { timeout: 60_000 }, async () => {
-  await withBroker(async (broker, kafka) => {
-    const admin = kafka.admin();
-    const producer = kafka.producer();
-    await admin.connect();
-    await producer.connect();
+  await withBroker(async (broker, _kafka, _dir, { admin, producer }) => {
     const warehouse = await Warehouse.open({ path: ':memory:' });
     const log: string[] = [];
     let materializer: Materializer | undefined;
@@ -257,8 +245,6 @@ test('a topic deleted while it is materialized is dropped; the others go on, and
     } finally {
       await materializer?.stop();
       await warehouse.close();
-      await producer.disconnect();
-      await admin.disconnect();
     }
   });
 });
