@@ -46,7 +46,8 @@ export interface MaterializerOptions {
   maxWaitMs?: number;
   /**
    * Most bytes one fetch may bring, over all partitions; each fetch becomes one DuckDB transaction.
-   * @default 33554432 (32 MiB)
+   * Decoded, a fetch takes several times its size in memory, and two may be held at once.
+   * @default 8388608 (8 MiB)
    */
   maxBytesPerFetch?: number;
   /**
@@ -130,9 +131,10 @@ export class Materializer {
       isolation: 'read_committed',
       headers: true,
       maxWaitMs: options.maxWaitMs ?? 100,
-      // Larger fetches mean fewer, larger DuckDB transactions: each commit costs a WAL write and a
-      // few round trips to DuckDB's threads, whatever its size.
-      maxBytes: options.maxBytesPerFetch ?? 32 * 1024 * 1024,
+      // Larger fetches mean fewer, larger DuckDB transactions, but past a few MiB the commits are
+      // cheap next to the rows: on a sample pipeline's 340k output rows, 8 MiB fetches went as fast
+      // as 32 MiB ones and peaked at 687 MB RSS instead of 983.
+      maxBytes: options.maxBytesPerFetch ?? 8 * 1024 * 1024,
       partitionMaxBytes: Math.min(options.maxBytesPerFetch ?? Infinity, 4 * 1024 * 1024),
     };
     const fetcher = await Fetcher.connect(connection);
