@@ -13,7 +13,7 @@ import type { DecodedRecord, IncomingRecord } from './record-decoder';
 import { decodeRecord } from './record-decoder';
 import { planSchema } from './schema-plan';
 import { allocateName, quoteIdent, quoteLiteral, tableBaseName } from './sql-names';
-import { appendRows, type PendingRow } from './value-append';
+import { appendRows, type PendingRow, type RowContext } from './value-append';
 
 /** What the runner knows about a topic before its records arrive. */
 export interface TopicSpec {
@@ -204,14 +204,25 @@ export class Ingestor {
 
     const defaultLayer = spec.layer ?? 'bronze';
     const rows: PendingRow[] = [];
+    // Runs of rows share one context and are counted once: a row's own context object and count key
+    // were a good part of the garbage a batch left.
+    let run: { context: RowContext; rows: number } | undefined;
+    const endRun = () => {
+      if (run) bookkeeping.count(table.table, run.context.layer, run.context.output, run.rows);
+    };
     for (const [i, batch] of batches.entries()) {
       for (const record of freshPerBatch[i]!) {
         const layer = record.lineage.layer ?? defaultLayer;
         const output = record.lineage.output ?? (record.lineage.layer === null ? (spec.output ?? layer) : layer);
-        bookkeeping.count(table.table, layer, output);
-        rows.push({ context: { topic, partition: batch.partition, layer, output }, record });
+        if (run === undefined || run.context.partition !== batch.partition || run.context.layer !== layer || run.context.output !== output) {
+          endRun();
+          run = { context: { topic, partition: batch.partition, layer, output }, rows: 0 };
+        }
+        run.rows++;
+        rows.push({ context: run.context, record });
       }
     }
+    endRun();
     const appender = await this.connection.createAppender(table.table);
     try {
       appendRows(appender, rows, table.columns);
@@ -282,11 +293,11 @@ class GroupBookkeeping {
     this.offsets.set(`${topic}\u0000${partition}`, { topic, partition, next });
   }
 
-  count(table: string, layer: string, output: string): void {
+  count(table: string, layer: string, output: string, rows: number): void {
     const key = countKey(table, layer, output);
     const c = this.counts.get(key);
-    if (c === undefined) this.counts.set(key, { table, layer, output, rows: 1 });
-    else c.rows++;
+    if (c === undefined) this.counts.set(key, { table, layer, output, rows });
+    else c.rows += rows;
   }
 
   statements(state: CatalogState): string[] {
