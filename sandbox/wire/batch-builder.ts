@@ -4,7 +4,9 @@
 // timestamps and producer identity are known, and the CRC32C is computed once over the result.
 import { gzipSync } from 'node:zlib';
 import { crc32c } from '../broker/codec/crc32c';
-import { BATCH_HEADER_SIZE, BatchField, CRC_START, RECORD_BATCH_MAGIC, writeInt32, writeInt64 } from '../broker/codec/record-batch';
+import {
+  BATCH_HEADER_SIZE, BatchField, CRC_START, RECORD_BATCH_MAGIC, writeInt32, writeInt64, writeZigzagVarint, zigzagVarintSize,
+} from '../broker/codec/record-batch';
 
 /** A record to produce. Strings are written as UTF-8. */
 export interface ProducerRecord {
@@ -77,7 +79,7 @@ function writeField(buf: Buffer, at: number, field: string | Buffer | null): num
     return at + 1;
   }
   if (typeof field !== 'string') {
-    at = writeVarint(buf, at, field.length);
+    at = writeZigzagVarint(buf, at, field.length);
     return at + field.copy(buf, at);
   }
   const n = field.length;
@@ -94,38 +96,17 @@ function writeField(buf: Buffer, at: number, field: string | Buffer | null): num
       return at + 1 + n;
     }
   }
-  const reserved = varintSize(n * 3);
+  const reserved = zigzagVarintSize(n * 3);
   const written = buf.write(field, at + reserved, 'utf8');
-  const needed = varintSize(written);
+  const needed = zigzagVarintSize(written);
   if (needed !== reserved) buf.copyWithin(at + needed, at + reserved, at + reserved + written);
-  writeVarint(buf, at, written);
+  writeZigzagVarint(buf, at, written);
   return at + needed + written;
-}
-
-function writeVarint(buf: Buffer, at: number, value: number): number {
-  let z = value >= 0 ? value * 2 : -value * 2 - 1;
-  while (z >= 0x80) {
-    buf[at++] = (z % 128) | 0x80;
-    z = Math.floor(z / 128);
-  }
-  buf[at++] = z;
-  return at;
-}
-
-/** Bytes of a zigzag varint. */
-function varintSize(value: number): number {
-  let z = value >= 0 ? value * 2 : -value * 2 - 1;
-  let size = 1;
-  while (z >= 0x80) {
-    z = Math.floor(z / 128);
-    size++;
-  }
-  return size;
 }
 
 /** Writes a header name's bytes with their length; names are short, so a byte loop beats a native copy. */
 function writeName(buf: Buffer, at: number, name: Buffer): number {
-  at = writeVarint(buf, at, name.length);
+  at = writeZigzagVarint(buf, at, name.length);
   for (let i = 0; i < name.length; i++) buf[at + i] = name[i]!;
   return at + name.length;
 }
@@ -187,15 +168,15 @@ export class BatchBuilder {
     }
     this.ensure(bound);
     const start = this.at;
-    const reserved = varintSize(bound);
+    const reserved = zigzagVarintSize(bound);
     let at = start + reserved;
     const buf = this.buf;
     buf[at++] = 0;
-    at = writeVarint(buf, at, timestamp - this.baseTimestamp);
-    at = writeVarint(buf, at, this.count);
+    at = writeZigzagVarint(buf, at, timestamp - this.baseTimestamp);
+    at = writeZigzagVarint(buf, at, this.count);
     at = writeField(buf, at, key);
     at = writeField(buf, at, value);
-    at = writeVarint(buf, at, headerCount);
+    at = writeZigzagVarint(buf, at, headerCount);
     if (headers instanceof HeaderList) {
       for (let i = 0; i < headerCount; i++) {
         at = writeName(buf, at, headerName(headers.names[i]!));
@@ -208,12 +189,12 @@ export class BatchBuilder {
       }
     }
     const bodySize = at - start - reserved;
-    const needed = varintSize(bodySize);
+    const needed = zigzagVarintSize(bodySize);
     if (needed !== reserved) {
       buf.copyWithin(start + needed, start + reserved, at);
       at -= reserved - needed;
     }
-    writeVarint(buf, start, bodySize);
+    writeZigzagVarint(buf, start, bodySize);
     this.at = at;
     this.count++;
   }

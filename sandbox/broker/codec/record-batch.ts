@@ -284,6 +284,31 @@ export interface DecodedRecord {
   headers: RecordHeader[];
 }
 
+/**
+ * Writes a zigzag varint as record fields use them, for values that fit int32 or, through
+ * floating-point arithmetic, up to 2^53; returns the position after it. The caller makes room.
+ */
+export function writeZigzagVarint(buf: Uint8Array, at: number, value: number): number {
+  let z = value >= 0 ? value * 2 : -value * 2 - 1;
+  while (z >= 0x80) {
+    buf[at++] = (z % 128) | 0x80;
+    z = Math.floor(z / 128);
+  }
+  buf[at++] = z;
+  return at;
+}
+
+/** Bytes {@link writeZigzagVarint} takes for `value`. */
+export function zigzagVarintSize(value: number): number {
+  let z = value >= 0 ? value * 2 : -value * 2 - 1;
+  let size = 1;
+  while (z >= 0x80) {
+    z = Math.floor(z / 128);
+    size++;
+  }
+  return size;
+}
+
 /** A growable byte writer for the record section, with zigzag varints as records use them. */
 class ByteWriter {
   buf = Buffer.allocUnsafe(256);
@@ -304,12 +329,7 @@ class ByteWriter {
   /** Zigzag varint for values that fit int32 or, via floating-point arithmetic, up to 2^53. */
   varlong(v: number): void {
     this.ensure(10);
-    let z = v >= 0 ? v * 2 : -v * 2 - 1;
-    while (z >= 0x80) {
-      this.buf[this.length++] = (z % 128) | 0x80;
-      z = Math.floor(z / 128);
-    }
-    this.buf[this.length++] = z;
+    this.length = writeZigzagVarint(this.buf, this.length, v);
   }
 
   bytes(b: Uint8Array): void {

@@ -3,7 +3,9 @@
 // per-record buffers. The codec's general encodeRecordBatch allocates per record, which at hundreds
 // of thousands of records a second is most of the cost of producing.
 import { crc32c } from '../../../broker/codec/crc32c';
-import { BATCH_HEADER_SIZE, CRC_START, RECORD_BATCH_MAGIC, writeInt32, writeInt64 } from '../../../broker/codec/record-batch';
+import {
+  BATCH_HEADER_SIZE, CRC_START, RECORD_BATCH_MAGIC, writeInt32, writeInt64, writeZigzagVarint, zigzagVarintSize,
+} from '../../../broker/codec/record-batch';
 import type { OutgoingRecord } from '../outgoing-record';
 
 /** Who produces the batch: the idempotent producer's id, epoch and the batch's first sequence. */
@@ -11,27 +13,6 @@ export interface BatchIdentity {
   producerId: number;
   producerEpoch: number;
   baseSequence: number;
-}
-
-/** Bytes of a zigzag varint. */
-function varintSize(value: number): number {
-  let z = value >= 0 ? value * 2 : -value * 2 - 1;
-  let size = 1;
-  while (z >= 0x80) {
-    z = Math.floor(z / 128);
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(buf: Buffer, at: number, value: number): number {
-  let z = value >= 0 ? value * 2 : -value * 2 - 1;
-  while (z >= 0x80) {
-    buf[at++] = (z % 128) | 0x80;
-    z = Math.floor(z / 128);
-  }
-  buf[at++] = z;
-  return at;
 }
 
 /** Strings up to this length are measured and copied in JavaScript: a native call costs more. */
@@ -81,20 +62,20 @@ export function encodeBatch(records: readonly OutgoingRecord[], identity: BatchI
     const record = records[i]!;
     const timestamp = record.timestamp ?? now;
     if (timestamp > maxTimestamp) maxTimestamp = timestamp;
-    let size = 1 + varintSize(timestamp - baseTimestamp) + varintSize(i);
-    size += record.key === null ? 1 : varintSize(record.key.length) + record.key.length;
-    size += varintSize(record.value.length) + record.value.length;
+    let size = 1 + zigzagVarintSize(timestamp - baseTimestamp) + zigzagVarintSize(i);
+    size += record.key === null ? 1 : zigzagVarintSize(record.key.length) + record.key.length;
+    size += zigzagVarintSize(record.value.length) + record.value.length;
     let headerCount = 0;
     for (const name in record.headers) {
       const key = headerKey(name);
       const valueSize = utf8Size(record.headers[name]!);
       headerValueSizes.push(valueSize);
-      size += varintSize(key.length) + key.length + varintSize(valueSize) + valueSize;
+      size += zigzagVarintSize(key.length) + key.length + zigzagVarintSize(valueSize) + valueSize;
       headerCount++;
     }
-    size += varintSize(headerCount);
+    size += zigzagVarintSize(headerCount);
     bodySizes[i] = size;
-    total += varintSize(size) + size;
+    total += zigzagVarintSize(size) + size;
   }
 
   const buf = Buffer.allocUnsafe(total);
@@ -115,26 +96,26 @@ export function encodeBatch(records: readonly OutgoingRecord[], identity: BatchI
   let headerIndex = 0;
   for (let i = 0; i < count; i++) {
     const record = records[i]!;
-    at = writeVarint(buf, at, bodySizes[i]!);
+    at = writeZigzagVarint(buf, at, bodySizes[i]!);
     buf[at++] = 0;
-    at = writeVarint(buf, at, (record.timestamp ?? now) - baseTimestamp);
-    at = writeVarint(buf, at, i);
-    if (record.key === null) at = writeVarint(buf, at, -1);
+    at = writeZigzagVarint(buf, at, (record.timestamp ?? now) - baseTimestamp);
+    at = writeZigzagVarint(buf, at, i);
+    if (record.key === null) at = writeZigzagVarint(buf, at, -1);
     else {
-      at = writeVarint(buf, at, record.key.length);
+      at = writeZigzagVarint(buf, at, record.key.length);
       at += record.key.copy(buf, at);
     }
-    at = writeVarint(buf, at, record.value.length);
+    at = writeZigzagVarint(buf, at, record.value.length);
     at += record.value.copy(buf, at);
     let headerCount = 0;
     for (const _ in record.headers) headerCount++;
-    at = writeVarint(buf, at, headerCount);
+    at = writeZigzagVarint(buf, at, headerCount);
     for (const name in record.headers) {
       const key = headerKey(name);
-      at = writeVarint(buf, at, key.length);
+      at = writeZigzagVarint(buf, at, key.length);
       at += key.copy(buf, at);
       const valueSize = headerValueSizes[headerIndex++]!;
-      at = writeVarint(buf, at, valueSize);
+      at = writeZigzagVarint(buf, at, valueSize);
       at += writeUtf8(buf, at, record.headers[name]!, valueSize);
     }
   }
