@@ -3,6 +3,7 @@
 // driver, feeding each task's partitions in the order RUNNER.md promises (event time, ties to the
 // source declared first, then the lower partition; a record without an event time right after the
 // record before it), written here independently of the runner's own merge.
+import assert from 'node:assert/strict';
 import path from 'node:path';
 import { createTestDriver, type Pipeline } from '../../sandbox/pipeline';
 import { bundlePipeline } from '../../sandbox/runner';
@@ -172,3 +173,27 @@ export function surplus(lines: readonly OutputLine[], other: readonly OutputLine
 }
 
 export const REPO = path.resolve(__dirname, '..', '..');
+
+/** Asserts the runner wrote every expected record exactly once: none twice or unexpected, none lost. */
+export function assertExactlyOnce(actual: readonly OutputLine[], expected: readonly OutputLine[]): void {
+  assert.deepEqual(surplus(actual, expected).slice(0, 10), [], 'records written twice or not expected');
+  assert.deepEqual(surplus(expected, actual).slice(0, 10), [], 'records lost');
+}
+
+/** The keyed-totals fixture's bronze topic and the topics its run writes. */
+export const KEYED_TOTALS = {
+  fixture: path.join(REPO, 'test', 'runner', 'fixtures', 'keyed-totals.pipeline.ts'),
+  outputs: ['events_clean', 'events_clean.quarantine', 'totals_per_key_10s', 'events.dead_letter'],
+};
+
+/**
+ * After a run of the keyed-totals fixture with one task per partition of `events`: the committed
+ * bronze records, the reference outputs computed from them, and what the runner wrote.
+ */
+export async function keyedTotalsOutcome(bootstrap: string, workDir: string, partitions: number): Promise<{ bronze: ReadRecord[]; expected: OutputLine[]; actual: OutputLine[] }> {
+  const pipeline = await loadPipeline(KEYED_TOTALS.fixture, workDir);
+  const bronze = await readToEnd(bootstrap, ['events']);
+  const expected = referenceOutputs(pipeline, bronze, Array.from({ length: partitions }, (_, p) => ({ events: [p] })));
+  const actual = runnerOutputs(await readToEnd(bootstrap, KEYED_TOTALS.outputs));
+  return { bronze, expected, actual };
+}
