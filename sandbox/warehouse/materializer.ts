@@ -195,18 +195,31 @@ export class Materializer {
       if (count > from) fresh.push({ topic, partitions: partitionsOf(count).slice(from), count });
     }
     if (fresh.length === 0) return;
-    // The warehouse's position, kept within what the log still holds.
-    const starts = await this.control.startOffsetsOf(fresh);
-    const ends = await this.control.endOffsetsOf(fresh);
+    const from = await this.withinLogs(fresh, (topic, partition) => this.warehouse.nextOffset(topic, partition) ?? 0);
     for (const { topic, partitions, count } of fresh) {
-      for (const partition of partitions) {
-        const key = keyOf(topic, partition);
-        const next = this.warehouse.nextOffset(topic, partition) ?? 0;
-        const start = starts.get(key) ?? 0;
-        this.fetcher.assign(topic, partition, Math.min(Math.max(next, start), Math.max(ends.get(key) ?? next, start)));
-      }
+      for (const partition of partitions) this.fetcher.assign(topic, partition, from.get(keyOf(topic, partition))!);
       this.assigned.set(topic, count);
     }
+  }
+
+  /**
+   * Each partition's wanted position, moved into what its log still holds: up to its first offset
+   * when records before it are gone, down to its end when the log is shorter.
+   */
+  private async withinLogs(
+    list: readonly { topic: string; partitions: readonly number[] }[], wanted: (topic: string, partition: number) => number,
+  ): Promise<Map<string, number>> {
+    const starts = await this.control.startOffsetsOf(list);
+    const ends = await this.control.endOffsetsOf(list);
+    const positions = new Map<string, number>();
+    for (const { topic, partitions } of list) {
+      for (const partition of partitions) {
+        const key = keyOf(topic, partition);
+        const start = starts.get(key) ?? 0;
+        positions.set(key, Math.min(Math.max(wanted(topic, partition), start), Math.max(ends.get(key) ?? Infinity, start)));
+      }
+    }
+    return positions;
   }
 
   /** Fetches and hands each fetch to DuckDB, one group committing while the next is fetched. */
@@ -298,14 +311,13 @@ export class Materializer {
       if (!(error instanceof KafkaProtocolError) || error.code !== ErrorCode.OFFSET_OUT_OF_RANGE) return;
       this.epoch++;
       const all = [...this.assigned].map(([topic, count]) => ({ topic, partitions: partitionsOf(count) }));
-      const starts = await this.control.startOffsetsOf(all);
-      const ends = await this.control.endOffsetsOf(all);
+      const within = await this.withinLogs(all, (topic, partition) => this.position(topic, partition));
       for (const { topic, partitions } of all) {
         for (const p of partitions) {
           const at = this.position(topic, p);
-          const within = Math.min(Math.max(at, starts.get(keyOf(topic, p)) ?? 0), ends.get(keyOf(topic, p)) ?? at);
-          if (within !== at) this.options.log?.(`${topic}/${p}: offset ${at} is no longer in the log; reading on from ${within}`);
-          this.fetcher.assign(topic, p, within);
+          const to = within.get(keyOf(topic, p))!;
+          if (to !== at) this.options.log?.(`${topic}/${p}: offset ${at} is no longer in the log; reading on from ${to}`);
+          this.fetcher.assign(topic, p, to);
         }
       }
     } catch (inner) {
