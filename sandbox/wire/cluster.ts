@@ -200,30 +200,32 @@ export class Cluster {
 
   /** Every topic the cluster has, with its partition count; refreshes brokers and leaders on the way. */
   async listTopics(): Promise<Map<string, number>> {
-    const answer = await this.withRetries('Metadata', async () => {
-      // Null topics (Metadata v1+) asks for all of them.
-      const value = await (await this.anyConnection()).request(3, this.versions.metadata, {
-        topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false,
-      });
-      return { code: ErrorCode.NONE, value };
-    });
-    this.brokers = new Map(answer.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
-    this.controllerId = answer.controllerId ?? -1;
+    // Null topics (Metadata v1+) asks for all of them.
+    const answer = await this.metadata(null);
     const topics = new Map<string, number>();
     for (const topic of answer.topics) {
-      if (topic.name === null || topic.errorCode !== ErrorCode.NONE || topic.partitions.length === 0) continue;
-      topics.set(topic.name, topic.partitions.length);
-      this.partitionCounts.set(topic.name, topic.partitions.length);
-      for (const p of topic.partitions) if (p.leaderId >= 0) this.leaders.set(partitionKey(topic.name, p.partitionIndex), p.leaderId);
+      if (topic.name !== null && topic.errorCode === ErrorCode.NONE && topic.partitions.length > 0) topics.set(topic.name, topic.partitions.length);
     }
     return topics;
   }
 
   /** Refreshes brokers and leaders for `topics` (none: brokers only); returns the topics that do not exist. */
   async refreshMetadata(topics: string[]): Promise<string[]> {
+    const answer = await this.metadata(topics);
+    const missing: string[] = [];
+    for (const topic of answer.topics) {
+      if (topic.name === null) continue;
+      if (topic.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) missing.push(topic.name);
+      else if (topic.errorCode !== ErrorCode.NONE && !isRetriable(topic.errorCode)) throw protocolError(`Metadata for ${topic.name}`, topic.errorCode);
+    }
+    return missing;
+  }
+
+  /** One Metadata request (null: every topic), whose brokers, controller, partition counts and leaders are kept. */
+  private async metadata(topics: string[] | null): Promise<ApiMessages[3]['response']> {
     const answer = await this.withRetries('Metadata', async () => {
       const value = await (await this.anyConnection()).request(3, this.versions.metadata, {
-        topics: topics.map((name) => ({ name, topicId: '00000000000000000000000000000000' })),
+        topics: topics === null ? null : topics.map((name) => ({ name, topicId: '00000000000000000000000000000000' })),
         allowAutoTopicCreation: false,
         includeClusterAuthorizedOperations: false,
         includeTopicAuthorizedOperations: false,
@@ -232,18 +234,12 @@ export class Cluster {
     });
     this.brokers = new Map(answer.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
     this.controllerId = answer.controllerId ?? -1;
-    const missing: string[] = [];
     for (const topic of answer.topics) {
-      if (topic.name === null) continue;
-      if (topic.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
-        missing.push(topic.name);
-        continue;
-      }
-      if (topic.errorCode !== ErrorCode.NONE && !isRetriable(topic.errorCode)) throw protocolError(`Metadata for ${topic.name}`, topic.errorCode);
+      if (topic.name === null || topic.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) continue;
       if (topic.partitions.length > 0) this.partitionCounts.set(topic.name, topic.partitions.length);
       for (const p of topic.partitions) if (p.leaderId >= 0) this.leaders.set(partitionKey(topic.name, p.partitionIndex), p.leaderId);
     }
-    return missing;
+    return answer;
   }
 
   /** The node id of the coordinator of a group (keyType 0) or a transactional id (keyType 1). */
