@@ -174,28 +174,25 @@ async function throughput(dataDir: string, workDir: string, events: number): Pro
 }
 
 /**
- * The event-time span of a samples folder: the pacer's origin is the first event it sends, which is
- * the earliest one (the replayer merges files by event time), and the last event is the latest.
+ * The event-time span of one samples file. Over the files it paces, the pacer's origin is the first
+ * event it sends, which is the earliest (the replayer merges files by event time), and the last is the latest.
  */
-function eventSpanMs(where: string): { first: number; last: number } {
+function eventSpanMs(file: string): { first: number; last: number } {
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
-  const files = where.endsWith('.ndjson') ? [where] : readdirSync(where).filter((f) => f.endsWith('.ndjson')).map((f) => path.join(where, f));
-  for (const file of files) {
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      let value: { ts?: unknown; updated_at?: unknown };
-      try {
-        value = JSON.parse(line) as typeof value;
-      } catch {
-        continue;
-      }
-      const at = parseEventTime(value.ts ?? value.updated_at);
-      if (at === undefined) continue;
-      first = Math.min(first, at);
-      last = Math.max(last, at);
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    let value: { ts?: unknown; updated_at?: unknown };
+    try {
+      value = JSON.parse(line) as typeof value;
+    } catch {
+      continue;
     }
+    const at = parseEventTime(value.ts ?? value.updated_at);
+    if (at === undefined) continue;
+    first = Math.min(first, at);
+    last = Math.max(last, at);
   }
-  if (!(last > first)) throw new Error(`${where}: no event-time span`);
+  if (!(last > first)) throw new Error(`${file}: no event-time span`);
   return { first, last };
 }
 
@@ -206,20 +203,28 @@ function eventSpanMs(where: string): { first: number; last: number } {
  * `dimensions` (the changelogs) are replayed first, at once; `paced` (the event streams that end
  * within an hour of the orders) are replayed at the measured pace; the follow-ups are left out.
  */
-function splitStreams(dir: string): { dimensions: string; paced: string } {
+function splitStreams(dir: string): { dimensions: string; paced: string; span: { first: number; last: number }; lastOrder: number } {
   const manifest = JSON.parse(readFileSync(path.join(dir, 'MANIFEST.json'), 'utf8')) as { streams: { stream: string; file: string; timestampField?: string }[] };
   const out = { dimensions: path.join(dir, 'dimensions'), paced: path.join(dir, 'paced') };
   for (const folder of Object.values(out)) {
     mkdirSync(folder);
     linkSync(path.join(dir, 'MANIFEST.json'), path.join(folder, 'MANIFEST.json'));
   }
-  const ordersEnd = eventSpanMs(path.join(dir, 'orders.ndjson')).last;
+  // Each file is read once; the paced streams' span is the union of theirs.
+  const spans = new Map(manifest.streams.filter((s) => s.timestampField === 'ts').map((s) => [s.file, eventSpanMs(path.join(dir, s.file))]));
+  const lastOrder = spans.get('orders.ndjson')!.last;
+  const span = { first: Number.POSITIVE_INFINITY, last: Number.NEGATIVE_INFINITY };
   for (const stream of manifest.streams) {
     const file = path.join(dir, stream.file);
-    if (stream.timestampField !== 'ts') linkSync(file, path.join(out.dimensions, stream.file));
-    else if (eventSpanMs(file).last <= ordersEnd + 3_600_000) linkSync(file, path.join(out.paced, stream.file));
+    const own = spans.get(stream.file);
+    if (own === undefined) linkSync(file, path.join(out.dimensions, stream.file));
+    else if (own.last <= lastOrder + 3_600_000) {
+      linkSync(file, path.join(out.paced, stream.file));
+      span.first = Math.min(span.first, own.first);
+      span.last = Math.max(span.last, own.last);
+    }
   }
-  return out;
+  return { ...out, span, lastOrder };
 }
 
 async function createTopics(bootstrap: string, dir: string): Promise<void> {
@@ -237,10 +242,8 @@ async function latency(workDir: string, rate: number, seconds: number): Promise<
   const events = Math.max(10_000, Math.round(rate * seconds));
   const dir = path.join(workDir, 'latency-data');
   await generateSamples({ events, seed: 7, out: dir });
-  const streams = splitStreams(dir);
-  const span = eventSpanMs(streams.paced);
   // The newest order: once it is visible in silver, every order is.
-  const lastOrder = eventSpanMs(path.join(streams.paced, 'orders.ndjson')).last;
+  const { span, lastOrder, ...streams } = splitStreams(dir);
   // The replayer sends an event at start + (eventTime - first) / speed.
   const speed = (span.last - span.first) / 1000 / seconds;
   const broker: ChildBroker = await startChildBroker({ dataDir: path.join(workDir, 'kafka-2'), partitions: 4 });
