@@ -3,6 +3,7 @@
 // opt-in: replaying the same files again is how a session is reproduced, so a plain run starts over.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_BOOTSTRAP, replay } from '../../replay/produce/replay';
+import { nonNegativeIntOption, positiveIntOption } from '../options';
 
 interface ReplayFlags {
   client?: 'wire' | 'kafkajs';
@@ -31,14 +32,14 @@ export function registerReplayCommands(program: Command): void {
     .option('--topic <name>', 'one topic for every file, instead of the file name')
     .option('--key-field <field>', 'field the record key comes from (default: MANIFEST.json, else key, id or <name>_id)')
     .option('--timestamp-field <field>', 'field the record timestamp comes from (default: MANIFEST.json, else ts, timestamp, event_time, ...)')
-    .option('--partitions <n>', 'partitions of topics that must be created (default: MANIFEST.json, else 1)', positiveInt)
+    .option('--partitions <n>', 'partitions of topics that must be created (default: MANIFEST.json, else 1)', positiveIntOption)
     .option('--speed <n>', 'pace by event time at N times real time (default: as fast as possible)', positiveNumber)
-    .option('--loop [passes]', 'replay again and again (until Ctrl-C, or N passes)', positiveInt)
-    .option('--from-offset <n>', 'skip the first N records of every file', nonNegativeInt)
+    .option('--loop [passes]', 'replay again and again (until Ctrl-C, or N passes)', positiveIntOption)
+    .option('--from-offset <n>', 'skip the first N records of every file', nonNegativeIntOption)
     .option('--from-time <time>', 'start every file at its first record at or after this time (ISO 8601, epoch ms or s)')
     .option('--resume', 'continue an interrupted replay after its last acknowledged records')
     .option('--state <file>', 'replay-state file (default: .medallion/replay-state.json)')
-    .option('--batch <n>', 'most records per produce request', positiveInt)
+    .option('--batch <n>', 'most records per produce request', positiveIntOption)
     .addOption(new Option('--client <client>', "the producer: the replayer's own lean idempotent one, or kafkajs").choices(['wire', 'kafkajs']))
     .action(async (source: string, flags: ReplayFlags) => {
       const controller = new AbortController();
@@ -86,17 +87,7 @@ function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got ${value}`);
-  return n;
-}
 
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number, got ${value}`);
-  return n;
-}
 
 function positiveNumber(value: string): number {
   const n = Number(value);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { rerunPipeline, startPipelineRun, type PipelineRunOptions, type RunEvent, type RunMetrics } from '../../runner';
-import { parseIntOption } from '../options';
+import { nonNegativeIntOption, positiveIntOption } from '../options';
 
 interface RunFlags {
   bootstrap: string;
@@ -32,7 +32,7 @@ export function registerRunCommands(program: Command): void {
     .description('Run a pipeline file on Kafka: bronze topics in, silver and gold topics out, exactly once, in one or more worker processes.')
     .argument('<pipeline>', 'the pipeline file (TypeScript), whose default export is pipeline(...)')
     .option('--bootstrap <servers>', 'Kafka bootstrap servers, comma-separated', '127.0.0.1:9092')
-    .option('--workers <n>', 'worker processes to start', positiveInt, 1)
+    .option('--workers <n>', 'worker processes to start', positiveIntOption, 1)
     .option('--group <id>', 'consumer group; also names the changelog topic (default: medallion.<pipeline name>)')
     .option('--from-beginning', 'with no checkpoint yet, read bronze from the earliest offsets (default: from the end)')
     .option('--sasl-mechanism <mechanism>', 'SASL: plain, scram-sha-256 or scram-sha-512', mechanism)
@@ -40,12 +40,12 @@ export function registerRunCommands(program: Command): void {
     .option('--sasl-password <password>', 'SASL password (or set MEDALLION_SASL_PASSWORD)')
     .option('--tls', 'connect with TLS, trusting the system CAs')
     .option('--tls-ca <file>', 'connect with TLS, trusting this CA certificate (PEM)')
-    .option('--commit-interval-ms <ms>', 'how often each task commits outputs, checkpoint and offsets', positiveInt, 200)
+    .option('--commit-interval-ms <ms>', 'how often each task commits outputs, checkpoint and offsets', positiveIntOption, 200)
     .option('--exit-when-caught-up', 'treat bronze as bounded: stop once every partition reached the end offset seen at start, closing every window')
     .option('--tasks <mode>', 'auto, single (one task for everything) or per-partition (only when keys stay in their partitions)', taskMode, 'auto')
-    .option('--max-rate <records>', 'pace each worker at most this many records per second', positiveInt)
+    .option('--max-rate <records>', 'pace each worker at most this many records per second', positiveIntOption)
     .option('--json', 'print one JSON event per line')
-    .option('--hang-timeout-ms <ms>', 'kill and restart a worker silent this long; 0 never does (for debugging, where breakpoints pause workers)', nonNegativeInt)
+    .option('--hang-timeout-ms <ms>', 'kill and restart a worker silent this long; 0 never does (for debugging, where breakpoints pause workers)', nonNegativeIntOption)
     .action(async (pipelineFile: string, flags: RunFlags) => {
       const options: PipelineRunOptions = {
         pipelineFile,
@@ -105,7 +105,7 @@ function registerRerunCommand(program: Command): void {
     .argument('<pipeline>', 'the pipeline file (TypeScript)')
     .requiredOption('--from-layer <layer>', 'the layer whose transform changed; it and every layer downstream run again')
     .option('--bootstrap <servers>', 'Kafka bootstrap servers, comma-separated', '127.0.0.1:9092')
-    .option('--workers <n>', 'worker processes to start', positiveInt, 1)
+    .option('--workers <n>', 'worker processes to start', positiveIntOption, 1)
     .option('--tasks <mode>', 'auto, single or per-partition (as for run)', taskMode, 'auto')
     .option('--json', 'print the report as JSON')
     .action(async (pipelineFile: string, flags: RerunFlags) => {
@@ -182,17 +182,7 @@ function printSummary(m: RunMetrics): void {
   console.log(['per layer (since the workers last started):', ...rows].join('\n'));
 }
 
-function positiveInt(value: string): number {
-  const n = parseIntOption(value);
-  if (n < 1) throw new InvalidArgumentError(`"${value}" is not a positive integer`);
-  return n;
-}
 
-function nonNegativeInt(value: string): number {
-  const n = parseIntOption(value);
-  if (n < 0) throw new InvalidArgumentError(`"${value}" is not a whole number of milliseconds`);
-  return n;
-}
 
 function mechanism(value: string): RunFlags['saslMechanism'] {
   if (value !== 'plain' && value !== 'scram-sha-256' && value !== 'scram-sha-512') throw new InvalidArgumentError(`"${value}" is not plain, scram-sha-256 or scram-sha-512`);

@@ -1,7 +1,8 @@
 // `medallion samples ...`: creates the sample streams with their declared mess.
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { generateSamples } from '../../replay/generate/generate';
 import { loadMessProfile } from '../../replay/generate/mess-profile';
+import { parseIntOption, positiveIntOption } from '../options';
 
 export function registerSamplesCommands(program: Command): void {
   const samples = program.command('samples').description('Sample e-commerce streams with seeded, declared real-world mess.');
@@ -9,8 +10,8 @@ export function registerSamplesCommands(program: Command): void {
     .command('generate')
     .description('Write one .ndjson file per stream (customers, orders, payments, shipments, refunds, page_views) and MANIFEST.json.')
     .requiredOption('--out <folder>', 'folder to write the files to')
-    .option('--events <n>', 'clean events to create across all streams', parsePositiveInt, 3000)
-    .option('--seed <s>', 'seed of every random draw', parseInteger, 42)
+    .option('--events <n>', 'clean events to create across all streams', positiveIntOption, 3000)
+    .option('--seed <s>', 'seed of every random draw', parseIntOption, 42)
     .option('--profile <file>', 'mess profile (JSON, see samples/mess-profile.schema.json); default: the samples profile')
     .option('--start-time <iso>', 'when the shop opens', '2026-03-02T09:00:00.000Z')
     .action(async (options: { out: string; events: number; seed: number; profile?: string; startTime: string }) => {
@@ -27,14 +28,4 @@ export function registerSamplesCommands(program: Command): void {
     });
 }
 
-function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got ${value}`);
-  return n;
-}
 
-function parseInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected an integer, got ${value}`);
-  return n;
-}

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { ResultFormat, TopicSpec } from '../../warehouse/index';
 import { Materializer, QueryError, Warehouse, formatResult, parseTopicSpecs } from '../../warehouse/index';
-import { parseIntOption } from '../options';
+import { parseIntOption, positiveIntOption } from '../options';
 
 function parsePattern(value: string): RegExp {
   try {
@@ -47,7 +47,7 @@ export function registerWarehouseCommands(program: Command): void {
     .addOption(new Option('--pattern <regex>', 'every topic whose name matches, including new ones').argParser(parsePattern))
     .option('--db <file>', 'the warehouse file', '.medallion/warehouse.duckdb')
     .option('--specs <file>', 'JSON: topic → { schema: { field: type }, layer, output }')
-    .option('--fetch-max-bytes <n>', 'most bytes per fetch, each fetch one DuckDB transaction', parseIntOption)
+    .option('--fetch-max-bytes <n>', 'most bytes per fetch, each fetch one DuckDB transaction', positiveIntOption)
     .option('--progress', 'print the records materialized so far after every DuckDB commit')
     .option('--exit-when-idle', 'stop once every partition is materialized up to its end')
     .option('--timeout <ms>', 'broker request timeout', parseIntOption, 10_000)
