@@ -1,5 +1,11 @@
 /**
- * `npm run bench -- broker [--records N] [--size B] [--stored N] [--profile]`
+ * `npm run bench -- broker [--records N] [--size B] [--stored N] [--profile] [--cost-records N] [--costs-only]`
+ *
+ * First, the broker's CPU per million records on each path of the end-to-end flow (produce,
+ * transactional produce, fetch read_uncommitted and read_committed), driven by the project's own
+ * wire clients, each beside a baseline process that moves the same bytes between a socket and a
+ * file (support/broker-costs.ts); `--cost-records` (default 500,000) sets how many records, and
+ * `--costs-only` stops there.
  *
  * kcat produces N records of B bytes (default 1,000,000 of 100) into the sandbox broker running as
  * its own process, then consumes them all; the broker's CPU time and memory come from /proc, so they
@@ -16,6 +22,7 @@ import { readProcStats, sampleRss } from '../test/support/proc-stats';
 import { runCommand, describeResult } from '../test/support/run-command';
 import { makeTempDir } from '../test/support/temp-dir';
 import { topSelfTime, type HotFunction } from './support/cpu-profile';
+import { measureBrokerCosts, type BrokerCosts, type PhaseCost } from './support/broker-costs';
 import { measureLoopbackCeiling } from './support/loopback-ceiling';
 import { writeRecordsFile } from './support/records-file';
 
@@ -32,6 +39,8 @@ const PRODUCER_SETTINGS = ['linger.ms=5', 'batch.num.messages=10000', 'batch.siz
 const CONSUMER_SETTINGS = ['fetch.message.max.bytes=16777216', 'fetch.max.bytes=67108864', 'queued.min.messages=1000000', 'queued.max.messages.kbytes=1048576', 'fetch.wait.max.ms=10'];
 
 interface Options {
+  costRecords: number;
+  costsOnly: boolean;
   records: number;
   size: number;
   stored: number;
@@ -39,7 +48,7 @@ interface Options {
 }
 
 function parseArgs(args: string[]): Options {
-  const options: Options = { records: 1_000_000, size: 100, stored: 5_000_000, profile: false };
+  const options: Options = { costRecords: 500_000, costsOnly: false, records: 1_000_000, size: 100, stored: 5_000_000, profile: false };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     const value = () => {
@@ -51,7 +60,9 @@ function parseArgs(args: string[]): Options {
     else if (flag === '--size') options.size = value();
     else if (flag === '--stored') options.stored = value();
     else if (flag === '--profile') options.profile = true;
-    else throw new Error(`unknown option ${flag}; known: --records N, --size B, --stored N, --profile`);
+    else if (flag === '--cost-records') options.costRecords = value();
+    else if (flag === '--costs-only') options.costsOnly = true;
+    else throw new Error(`unknown option ${flag}; known: --records N, --size B, --stored N, --profile, --cost-records N, --costs-only`);
   }
   if (options.stored < options.records) options.stored = options.records;
   return options;
@@ -62,6 +73,8 @@ const kcatSettings = (settings: string[]) => settings.flatMap((s) => ['-X', s]);
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   const options = parseArgs(args);
+  const costs = await runCosts(options);
+  if (options.costsOnly) return { costs };
   const work = makeTempDir('medallion-bench-broker-');
   const dataDir = path.join(work.path, 'data');
   const profileDir = path.join(work.path, 'profile');
@@ -162,18 +175,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     printTable(figures, verdicts, peakMb);
 
     await broker.stop(30_000);
-    let hot: HotFunction[] = [];
-    if (options.profile) {
-      const profile = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-      if (profile) {
-        hot = topSelfTime(path.join(profileDir, profile), 20);
-        console.log('\nbroker CPU profile, top functions by self time:');
-        for (const f of hot) console.log(`  ${String(f.selfPercent).padStart(5)}%  ${String(f.selfMs).padStart(7)} ms  ${f.name}  ${f.where}`);
-      } else {
-        console.log('\nno CPU profile was written (the broker did not exit cleanly)');
-      }
-    }
-    return { ...figures, targets: TARGETS, pass: verdicts, ...(options.profile ? { profileTop: hot } : {}) };
+    const hot = options.profile ? printProfile(profileDir, 'broker CPU profile') : [];
+    return { costs, ...figures, targets: TARGETS, pass: verdicts, ...(options.profile ? { profileTop: hot } : {}) };
   } finally {
     rss.stop();
     await broker.stop(30_000);
@@ -211,6 +214,42 @@ function printTable(
   console.log(`  produce >= ${n(TARGETS.produceRecordsPerSecond)} records/s: ${n(f.produce.recordsPerSecond)}  ${verdict(verdicts.produce)}`);
   console.log(`  consume >= ${n(TARGETS.consumeRecordsPerSecond)} records/s: ${n(f.consume.recordsPerSecond)}  ${verdict(verdicts.consume)}`);
   console.log(`  peak RSS < ${TARGETS.rssMegabytesAtStored} MB with ${n(f.memory.storedRecords)} stored: ${peakMb} MB  ${verdict(verdicts.rss)}`);
+}
+
+/** The per-path costs on a broker of their own, with 4 partitions per topic as the pipeline uses. */
+async function runCosts(options: Options): Promise<BrokerCosts> {
+  const work = makeTempDir('medallion-bench-broker-costs-');
+  const dataDir = path.join(work.path, 'data');
+  const profileDir = path.join(work.path, 'profile');
+  mkdirSync(profileDir);
+  const broker = await startChildBroker({ dataDir, partitions: 4, nodeArgs: options.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] });
+  try {
+    const costs = await measureBrokerCosts({ bootstrap: broker.bootstrap, brokerPid: broker.pid, records: options.costRecords, recordBytes: 200, partitions: 4, workDir: dataDir });
+    const row = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(28) : c.padStart(14))).join(''));
+    console.log(`broker CPU per path, ${options.costRecords.toLocaleString('en-US')} records of 200 bytes, 4 partitions`);
+    row(['path', 'records/s', 'MB stored', 'CPU s/1M rec', 'baseline s/1M', 'x baseline']);
+    for (const [name, c] of Object.entries(costs) as [string, PhaseCost][]) {
+      row([name, Math.round(c.records / c.seconds).toLocaleString('en-US'), (c.bytes / MB).toFixed(1), c.brokerCpuSecondsPerMillion.toFixed(2), c.baselineCpuSecondsPerMillion.toFixed(2), c.overBaseline.toFixed(1)]);
+    }
+    await broker.stop(30_000);
+    if (options.profile) printProfile(profileDir, 'broker CPU profile of the per-path costs');
+    return costs;
+  } finally {
+    await broker.stop(30_000);
+    work.remove();
+  }
+}
+
+function printProfile(profileDir: string, title: string): HotFunction[] {
+  const profile = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+  if (!profile) {
+    console.log(`\n${title}: no CPU profile was written (the broker did not exit cleanly)`);
+    return [];
+  }
+  const hot = topSelfTime(path.join(profileDir, profile), 20);
+  console.log(`\n${title}, top functions by self time:`);
+  for (const f of hot) console.log(`  ${String(f.selfPercent).padStart(5)}%  ${String(f.selfMs).padStart(7)} ms  ${f.name}  ${f.where}`);
+  return hot;
 }
 
 function directoryBytes(dir: string): number {

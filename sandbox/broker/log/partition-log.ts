@@ -58,6 +58,13 @@ export interface AppendOptions {
    * @default unset: an internal writer, trusted to write markers
    */
   origin?: 'client' | 'coordinator';
+  /**
+   * The batches of `records` as `splitBatches(records)` returned them, when the caller has just
+   * validated them: the log then does not check every CRC a second time. They must be views of
+   * this very buffer, unchanged since.
+   * @default unset: the log splits and validates `records` itself
+   */
+  validatedBatches?: BatchView[];
 }
 
 export type AppendResult =
@@ -85,6 +92,17 @@ export interface DeleteRecordsResult {
 }
 
 const INT32_MAX = 0x7fffffff;
+
+/** True when `views` are consecutive views of `records` from its first byte to its last. */
+function coversExactly(views: BatchView[], records: Buffer): boolean {
+  if (views.length === 0) return false;
+  let at = records.byteOffset;
+  for (const v of views) {
+    if (v.bytes.buffer !== records.buffer || v.bytes.byteOffset !== at) return false;
+    at += v.bytes.length;
+  }
+  return at === records.byteOffset + records.length;
+}
 /** Snapshots kept besides the newest, in case the newest turns out to be past a truncation. */
 const SNAPSHOTS_KEPT = 2;
 
@@ -173,11 +191,15 @@ export class PartitionLog {
     this.assertOpen();
     if (this.failure) return { kind: 'error', errorCode: LogErrorCode.kafkaStorageError, message: `log is failed: ${this.failure.message}` };
     let views: BatchView[];
-    try {
-      views = splitBatches(records);
-    } catch (error) {
-      if (error instanceof CorruptRecordError) return { kind: 'error', errorCode: error.errorCode, message: error.message };
-      throw error;
+    if (opts.validatedBatches && coversExactly(opts.validatedBatches, records)) {
+      views = opts.validatedBatches;
+    } else {
+      try {
+        views = splitBatches(records);
+      } catch (error) {
+        if (error instanceof CorruptRecordError) return { kind: 'error', errorCode: error.errorCode, message: error.message };
+        throw error;
+      }
     }
     const nowMs = opts.nowMs ?? Date.now();
 
