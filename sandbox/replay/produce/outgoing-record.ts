@@ -33,6 +33,17 @@ export interface PlacementState {
 }
 
 /**
+ * The top-level members a reader should find for `toOutgoing` (SourceRecord.members): the key
+ * field, then the event-time field, each when configured.
+ */
+export function wantedMembers(config: StreamConfig): string[] {
+  const names: string[] = [];
+  if (config.keyField !== undefined) names.push(config.keyField);
+  if (config.timestampField !== undefined && config.timestampField !== config.keyField) names.push(config.timestampField);
+  return names;
+}
+
+/**
  * Builds the outgoing record. A record without a key is put on the partition of the record before
  * it in the same file (Kafka would spread it at random); that keeps the replay deterministic and
  * keeps an idle partition idle when a poison line follows an event of another partition.
@@ -45,15 +56,19 @@ export function toOutgoing(record: SourceRecord, config: StreamConfig, partition
     'content-type': record.contentType,
   };
   if (loop > 0) headers[HEADERS.loop] = String(loop);
-  const fields = record.value !== null && typeof record.value === 'object' && !Array.isArray(record.value) ? (record.value as Record<string, unknown>) : undefined;
   let key: Buffer | null = null;
   let timestamp: number | undefined;
   if (record.error !== undefined) {
     headers[HEADERS.suspect] = record.error;
   } else {
-    const keyValue = config.keyField !== undefined ? fields?.[config.keyField] : undefined;
+    // Members the reader found (in wantedMembers order) spare building the whole value.
+    const members = record.members;
+    const value = members === undefined ? record.value : undefined;
+    const fields = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    const keyValue = config.keyField === undefined ? undefined : members !== undefined ? members[0] : fields?.[config.keyField];
     if (typeof keyValue === 'string' || typeof keyValue === 'number') key = Buffer.from(String(keyValue));
-    timestamp = config.timestampField !== undefined ? parseEventTime(fields?.[config.timestampField]) : undefined;
+    const timeValue = config.timestampField === undefined ? undefined : members !== undefined ? members[config.keyField === undefined || config.keyField === config.timestampField ? 0 : 1] : fields?.[config.timestampField];
+    timestamp = config.timestampField !== undefined ? parseEventTime(timeValue) : undefined;
     if (timestamp === undefined && config.timestampField !== undefined) headers[HEADERS.suspect] = `no event time in ${config.timestampField}`;
   }
   const partition = key !== null ? partitionForKey(key, partitions) : Math.min(placement.lastPartition, partitions - 1);

@@ -11,7 +11,7 @@ import { detectFormat, readSource, readSourceChunks, SOURCE_EXTENSIONS, type Sou
 import type { ReadStart, SourceRecord } from '../read/source-record';
 import { connectKafkaSink } from './kafka-sink';
 import { connectWireSink } from './wire/wire-sink';
-import { toOutgoing, type OutgoingRecord, type PlacementState } from './outgoing-record';
+import { toOutgoing, wantedMembers, type OutgoingRecord, type PlacementState } from './outgoing-record';
 import { Pacer, systemClock, type WallClock } from './pacer';
 import { Progress } from './progress';
 import type { RecordSink } from './record-sink';
@@ -183,7 +183,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
         if (current.done) continue;
         const start: ReadStart = current.position > 0 ? { afterPosition: current.position, ...(source.format === 'ndjson' ? { byteOffset: current.byteOffset } : {}) } : {};
         const skip = current.position > 0 ? { offset: 0, time: undefined } : { offset: options.fromOffset ?? 0, time: fromTime };
-        const cursor: Cursor = { source, records: skipStart(readSourceChunks(source.file, source.format, start), skip, source.config), buffer: [], next: 0, progress: current, head: undefined, lastTime: -Infinity, placement: { lastPartition: 0 }, bytesDone: current.byteOffset, produced: 0 };
+        const cursor: Cursor = { source, records: skipStart(readSourceChunks(source.file, source.format, start, wantedMembers(source.config)), skip, source.config), buffer: [], next: 0, progress: current, head: undefined, lastTime: -Infinity, placement: { lastPartition: 0 }, bytesDone: current.byteOffset, produced: 0 };
         cursors.push(cursor);
       }
       state.save();

@@ -3,10 +3,47 @@
 // line numbers in error messages match the editor.
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
+import { JsonMemberScanner } from './json-scan';
 import { tryParseJson, type ReadStart, type SourceRecord } from './source-record';
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
+
+/**
+ * One NDJSON line. It is checked to be JSON when read, but its value is built only when asked
+ * for: the replayer needs just the members it asked for, which the scan found on the way.
+ */
+class NdjsonRecord implements SourceRecord {
+  private parsed: unknown;
+  private isParsed = false;
+
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly byteEnd: number,
+    readonly raw: Buffer,
+    private readonly text: string,
+    readonly error: string | undefined,
+    readonly members: unknown[] | undefined,
+  ) {}
+
+  get position(): number {
+    return this.line;
+  }
+
+  get contentType(): 'application/json' | 'application/octet-stream' {
+    return this.error === undefined ? 'application/json' : 'application/octet-stream';
+  }
+
+  get value(): unknown {
+    if (this.error !== undefined) return undefined;
+    if (!this.isParsed) {
+      this.parsed = JSON.parse(this.text) as unknown;
+      this.isParsed = true;
+    }
+    return this.parsed;
+  }
+}
 
 /** Reads NDJSON records; a line that is not JSON is yielded with `error` set and its bytes as they are. */
 export async function* readNdjson(file: string, start: ReadStart = {}): AsyncGenerator<SourceRecord> {
@@ -16,8 +53,10 @@ export async function* readNdjson(file: string, start: ReadStart = {}): AsyncGen
 /**
  * Reads NDJSON records a read buffer at a time. Yielding arrays rather than single records spares
  * the replayer an await per record, which at hundreds of thousands of records a second matters.
+ * `members` names top-level members whose values every record carries in `members`.
  */
-export async function* readNdjsonChunks(file: string, start: ReadStart = {}): AsyncGenerator<SourceRecord[]> {
+export async function* readNdjsonChunks(file: string, start: ReadStart = {}, members: readonly string[] = []): AsyncGenerator<SourceRecord[]> {
+  const scanner = new JsonMemberScanner(members);
   const afterPosition = start.afterPosition ?? 0;
   let offset = start.byteOffset ?? 0;
   // Without a byte offset to seek to, the skipped lines are still read, only not yielded.
@@ -32,7 +71,7 @@ export async function* readNdjsonChunks(file: string, start: ReadStart = {}): As
     const text = isAscii(data) ? data.toString('latin1') : undefined;
     for (let nl = data.indexOf(NEWLINE, from); nl !== -1; nl = data.indexOf(NEWLINE, from)) {
       line++;
-      const record = makeRecord(file, line, data.subarray(from, nl), offset + nl + 1, text?.slice(from, nl));
+      const record = makeRecord(scanner, file, line, data.subarray(from, nl), offset + nl + 1, text?.slice(from, nl));
       from = nl + 1;
       if (record && line > afterPosition) records.push(record);
     }
@@ -42,12 +81,12 @@ export async function* readNdjsonChunks(file: string, start: ReadStart = {}): As
   }
   if (carry && carry.length > 0) {
     line++;
-    const record = makeRecord(file, line, carry, offset + carry.length);
+    const record = makeRecord(scanner, file, line, carry, offset + carry.length);
     if (record && line > afterPosition) yield [record];
   }
 }
 
-function makeRecord(file: string, line: number, bytes: Buffer, byteEnd: number, asciiText?: string): SourceRecord | undefined {
+function makeRecord(scanner: JsonMemberScanner, file: string, line: number, bytes: Buffer, byteEnd: number, asciiText?: string): SourceRecord | undefined {
   // A CRLF file's carriage return belongs to the line ending, not to the record.
   const crlf = bytes.length > 0 && bytes[bytes.length - 1] === CR;
   const raw = crlf ? bytes.subarray(0, bytes.length - 1) : bytes;
@@ -55,11 +94,19 @@ function makeRecord(file: string, line: number, bytes: Buffer, byteEnd: number, 
   // Only a line starting with whitespace (ASCII, or beyond it as trim() sees it) can be blank.
   const first = text.length === 0 ? 0 : text.charCodeAt(0);
   if (text.length === 0 || ((first <= 0x20 || first >= 0x80) && text.trim() === '')) return undefined;
-  const parsed = tryParseJson(text);
   // The record's bytes are a view of the read buffer, not a copy: records live only until their
   // batch is acknowledged, so at most the buffers of the batches in flight are kept alive.
-  const own = raw;
-  return 'value' in parsed
-    ? { file, line, position: line, byteEnd, raw: own, value: parsed.value, contentType: 'application/json' }
-    : { file, line, position: line, byteEnd, raw: own, error: parsed.error, contentType: 'application/octet-stream' };
+  if (scanner.scan(text)) {
+    const names = scanner.names;
+    let members: unknown[] | undefined;
+    if (names.length > 0 && text.charCodeAt(text.length - text.trimStart().length) === 0x7b) {
+      members = new Array<unknown>(names.length);
+      for (let i = 0; i < names.length; i++) members[i] = scanner.member(i);
+    }
+    return new NdjsonRecord(file, line, byteEnd, raw, text, undefined, members);
+  }
+  // The scan found the line invalid; JSON.parse says why (and has the last word, should they differ).
+  const parsed = tryParseJson(text);
+  if ('value' in parsed) return new NdjsonRecord(file, line, byteEnd, raw, text, undefined, undefined);
+  return new NdjsonRecord(file, line, byteEnd, raw, text, parsed.error, undefined);
 }

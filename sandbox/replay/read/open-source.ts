@@ -46,10 +46,13 @@ export async function* readSource(file: string, format: SourceFormat, start: Rea
 /** How many records of a CSV or JSON array file {@link readSourceChunks} groups into one array. */
 const GROUP = 1024;
 
-/** Reads any supported file as arrays of source records, in order; NDJSON a read buffer at a time. */
-export async function* readSourceChunks(file: string, format: SourceFormat, start: ReadStart = {}): AsyncGenerator<SourceRecord[]> {
+/**
+ * Reads any supported file as arrays of source records, in order; NDJSON a read buffer at a time.
+ * NDJSON records also carry the values of the top-level `members` named (see SourceRecord.members).
+ */
+export async function* readSourceChunks(file: string, format: SourceFormat, start: ReadStart = {}, members: readonly string[] = []): AsyncGenerator<SourceRecord[]> {
   if (format === 'ndjson') {
-    yield* readNdjsonChunks(file, start);
+    yield* readNdjsonChunks(file, start, members);
     return;
   }
   let group: SourceRecord[] = [];

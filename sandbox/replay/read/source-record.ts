@@ -21,6 +21,12 @@ export interface SourceRecord {
   error?: string;
   /** The content type of `raw`. */
   contentType: 'application/json' | 'application/octet-stream';
+  /**
+   * The values of the top-level members the reader was asked for, in the order asked, when the
+   * record is a JSON object (an absent member is undefined). Set only by readers that find them
+   * without building the whole value (NDJSON); otherwise read them from `value`.
+   */
+  members?: unknown[];
 }
 
 /** Where to start reading a file, from a replay state. */
