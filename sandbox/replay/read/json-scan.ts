@@ -2,6 +2,9 @@
 // finds where chosen members of a top-level object are. The replayer needs only that a line is
 // valid JSON (bronze marks the ones that are not) and two of its members (the key and the event
 // time); building the whole object with JSON.parse was most of the replayer's cost per record.
+// It reads the UTF-8 bytes, not a string: indexing bytes is several times faster than charCodeAt
+// on a slice of a decoded buffer, and every JSON token outside strings is ASCII, so a byte that is
+// not ASCII is valid exactly where a decoded character that is not ASCII would be: inside strings.
 // Tests compare every answer with JSON.parse on mutated sample lines.
 
 const QUOTE = 0x22;
@@ -43,7 +46,11 @@ export class JsonMemberScanner {
   /** Start and end (exclusive) of each wanted member's value in the last text scanned, or -1. */
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
-  private text = '';
+  private bytes: Buffer = Buffer.alloc(0);
+  /** The same bytes as a string when they are all ASCII (positions then line up), else undefined. */
+  private asciiText: string | undefined;
+  /** The wanted names as UTF-8, compared with keys byte by byte. */
+  private readonly nameBytes: Buffer[];
   /** Container kinds of the open nesting levels: 1 object, 2 array. Grows for deep texts. */
   private stack = new Uint8Array(64);
   /** Whether the last string stringEnd read had an escape. */
@@ -54,15 +61,20 @@ export class JsonMemberScanner {
   constructor(readonly names: readonly string[]) {
     this.starts = new Int32Array(names.length).fill(-1);
     this.ends = new Int32Array(names.length).fill(-1);
+    this.nameBytes = names.map((name) => Buffer.from(name, 'utf8'));
   }
 
   /**
-   * True when `text` is one JSON value, as JSON.parse would accept it. When it is an object, the
-   * wanted members found at its top level (the last one when a name repeats, as JSON.parse keeps)
-   * can then be read with `member`.
+   * True when the UTF-8 `bytes` are one JSON value, as JSON.parse would accept their text. When
+   * they are an object, the wanted members found at its top level (the last one when a name
+   * repeats, as JSON.parse keeps) can then be read with `member`. `asciiText` is the same bytes
+   * decoded, when they are all ASCII and the caller has that string anyway: members are then
+   * sliced from it instead of decoded again.
    */
-  scan(text: string): boolean {
-    this.text = text;
+  scan(bytes: Buffer, asciiText?: string): boolean {
+    this.bytes = bytes;
+    this.asciiText = asciiText;
+    const text = bytes;
     this.starts.fill(-1);
     this.ends.fill(-1);
     const n = text.length;
@@ -73,7 +85,7 @@ export class JsonMemberScanner {
     for (;;) {
       // A value starts at i.
       if (i >= n) return false;
-      let c = text.charCodeAt(i);
+      let c = text[i]!;
       if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
         if (depth === this.stack.length) {
           const grown = new Uint8Array(this.stack.length * 2);
@@ -84,7 +96,7 @@ export class JsonMemberScanner {
         this.stack[depth++] = kind;
         i = skipWhitespace(text, i + 1);
         if (i >= n) return false;
-        c = text.charCodeAt(i);
+        c = text[i]!;
         if ((kind === 1 && c === CLOSE_OBJECT) || (kind === 2 && c === CLOSE_ARRAY)) {
           depth--;
           i++;
@@ -102,11 +114,11 @@ export class JsonMemberScanner {
       } else if (c === MINUS || isDigit(c)) {
         i = numberEnd(text, i);
         if (i < 0) return false;
-      } else if (c === 0x74 && text.startsWith('true', i)) {
+      } else if (c === 0x74 && text[i + 1] === 0x72 && text[i + 2] === 0x75 && text[i + 3] === 0x65) {
         i += 4;
-      } else if (c === 0x66 && text.startsWith('false', i)) {
+      } else if (c === 0x66 && text[i + 1] === 0x61 && text[i + 2] === 0x6c && text[i + 3] === 0x73 && text[i + 4] === 0x65) {
         i += 5;
-      } else if (c === 0x6e && text.startsWith('null', i)) {
+      } else if (c === 0x6e && text[i + 1] === 0x75 && text[i + 2] === 0x6c && text[i + 3] === 0x6c) {
         i += 4;
       } else {
         return false;
@@ -120,7 +132,7 @@ export class JsonMemberScanner {
         i = skipWhitespace(text, i);
         if (depth === 0) return i === n;
         if (i >= n) return false;
-        c = text.charCodeAt(i);
+        c = text[i]!;
         const kind = this.stack[depth - 1];
         if (c === COMMA) {
           i = skipWhitespace(text, i + 1);
@@ -150,27 +162,31 @@ export class JsonMemberScanner {
     const start = this.starts[index]!;
     const end = this.ends[index]!;
     if (start < 0 || end < 0) return undefined;
-    const text = this.text;
-    const c = text.charCodeAt(start);
+    const bytes = this.bytes;
+    const c = bytes[start]!;
     if (c === QUOTE) {
-      const escape = text.indexOf('\\', start + 1);
-      if (escape < 0 || escape >= end) return text.slice(start + 1, end - 1);
+      const escape = bytes.indexOf(BACKSLASH, start + 1);
+      if (escape < 0 || escape >= end) return this.textOf(start + 1, end - 1);
     } else if (c === MINUS || isDigit(c)) {
-      return Number(text.slice(start, end));
+      return Number(this.textOf(start, end));
     }
-    return JSON.parse(text.slice(start, end)) as unknown;
+    return JSON.parse(this.textOf(start, end)) as unknown;
+  }
+
+  private textOf(start: number, end: number): string {
+    return this.asciiText !== undefined ? this.asciiText.slice(start, end) : this.bytes.toString('utf8', start, end);
   }
 
   /** Reads `"key" :` at i and returns where the member's value starts, or -1; sets keyMember. */
   private memberKey(i: number, depth: number): number {
-    const text = this.text;
+    const text = this.bytes;
     const n = text.length;
-    if (i >= n || text.charCodeAt(i) !== QUOTE) return -1;
+    if (i >= n || text[i] !== QUOTE) return -1;
     const end = this.stringEnd(i);
     if (end < 0) return -1;
     this.keyMember = depth === 1 && this.names.length > 0 ? this.wantedIndex(i, end, this.sawEscape) : -1;
     let at = skipWhitespace(text, end);
-    if (at >= n || text.charCodeAt(at) !== COLON) return -1;
+    if (at >= n || text[at] !== COLON) return -1;
     at = skipWhitespace(text, at + 1);
     if (this.keyMember >= 0) {
       this.starts[this.keyMember] = at;
@@ -181,31 +197,35 @@ export class JsonMemberScanner {
 
   /** Which wanted name the key string at [start, end) (quotes included) spells, or -1. */
   private wantedIndex(start: number, end: number, escaped: boolean): number {
-    const text = this.text;
+    const bytes = this.bytes;
     // A key spelled with escapes equals a name only once decoded; that is rare, so it may cost more.
-    if (escaped) return this.names.indexOf(JSON.parse(text.slice(start, end)) as string);
+    if (escaped) return this.names.indexOf(JSON.parse(this.textOf(start, end)) as string);
     const length = end - start - 2;
-    for (let w = 0; w < this.names.length; w++) {
-      const name = this.names[w]!;
-      if (name.length === length && text.startsWith(name, start + 1)) return w;
+    for (let w = 0; w < this.nameBytes.length; w++) {
+      const name = this.nameBytes[w]!;
+      if (name.length !== length) continue;
+      let k = 0;
+      while (k < length && bytes[start + 1 + k] === name[k]) k++;
+      if (k === length) return w;
     }
     return -1;
   }
 
   /** The position after the string starting at the quote at i, or -1 when it is not a valid string. */
   private stringEnd(i: number): number {
-    const text = this.text;
+    const text = this.bytes;
     const n = text.length;
     this.sawEscape = false;
     for (let at = i + 1; at < n; at++) {
-      const c = text.charCodeAt(at);
+      const c = text[at]!;
       if (c === QUOTE) return at + 1;
       if (c < 0x20) return -1;
       if (c === BACKSLASH) {
         this.sawEscape = true;
-        const e = text.charCodeAt(at + 1);
+        if (at + 1 >= n) return -1;
+        const e = text[at + 1]!;
         if (e === 0x75) {
-          if (!(isHex(text.charCodeAt(at + 2)) && isHex(text.charCodeAt(at + 3)) && isHex(text.charCodeAt(at + 4)) && isHex(text.charCodeAt(at + 5)))) return -1;
+          if (at + 5 >= n || !(isHex(text[at + 2]!) && isHex(text[at + 3]!) && isHex(text[at + 4]!) && isHex(text[at + 5]!))) return -1;
           at += 5;
         } else if (isSimpleEscape(e)) {
           at++;
@@ -218,33 +238,33 @@ export class JsonMemberScanner {
   }
 }
 
-function skipWhitespace(text: string, i: number): number {
-  const n = text.length;
-  while (i < n && isWhitespace(text.charCodeAt(i))) i++;
+function skipWhitespace(bytes: Buffer, i: number): number {
+  const n = bytes.length;
+  while (i < n && isWhitespace(bytes[i]!)) i++;
   return i;
 }
 
 /** The position after the number starting at i (JSON's grammar: no leading zeros, no bare dot), or -1. */
-function numberEnd(text: string, i: number): number {
-  const n = text.length;
+function numberEnd(bytes: Buffer, i: number): number {
+  const n = bytes.length;
   let at = i;
-  if (text.charCodeAt(at) === MINUS) at++;
+  if (bytes[at] === MINUS) at++;
   if (at >= n) return -1;
-  const first = text.charCodeAt(at);
+  const first = bytes[at]!;
   if (first === ZERO) at++;
   else if (isDigit(first)) {
-    while (at < n && isDigit(text.charCodeAt(at))) at++;
+    while (at < n && isDigit(bytes[at]!)) at++;
   } else return -1;
-  if (at < n && text.charCodeAt(at) === DOT) {
+  if (at < n && bytes[at] === DOT) {
     at++;
-    if (at >= n || !isDigit(text.charCodeAt(at))) return -1;
-    while (at < n && isDigit(text.charCodeAt(at))) at++;
+    if (at >= n || !isDigit(bytes[at]!)) return -1;
+    while (at < n && isDigit(bytes[at]!)) at++;
   }
-  if (at < n && (text.charCodeAt(at) | 0x20) === 0x65) {
+  if (at < n && (bytes[at]! | 0x20) === 0x65) {
     at++;
-    if (at < n && (text.charCodeAt(at) === PLUS || text.charCodeAt(at) === MINUS)) at++;
-    if (at >= n || !isDigit(text.charCodeAt(at))) return -1;
-    while (at < n && isDigit(text.charCodeAt(at))) at++;
+    if (at < n && (bytes[at] === PLUS || bytes[at] === MINUS)) at++;
+    if (at >= n || !isDigit(bytes[at]!)) return -1;
+    while (at < n && isDigit(bytes[at]!)) at++;
   }
   return at;
 }

@@ -86,6 +86,13 @@ export async function* readNdjsonChunks(file: string, start: ReadStart = {}, mem
   }
 }
 
+/** The first byte that is not JSON whitespace. */
+function firstNonBlank(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  return i < bytes.length ? bytes[i]! : -1;
+}
+
 function makeRecord(scanner: JsonMemberScanner, file: string, line: number, bytes: Buffer, byteEnd: number, asciiText?: string): SourceRecord | undefined {
   // A CRLF file's carriage return belongs to the line ending, not to the record.
   const crlf = bytes.length > 0 && bytes[bytes.length - 1] === CR;
@@ -96,10 +103,10 @@ function makeRecord(scanner: JsonMemberScanner, file: string, line: number, byte
   if (text.length === 0 || ((first <= 0x20 || first >= 0x80) && text.trim() === '')) return undefined;
   // The record's bytes are a view of the read buffer, not a copy: records live only until their
   // batch is acknowledged, so at most the buffers of the batches in flight are kept alive.
-  if (scanner.scan(text)) {
+  if (scanner.scan(raw, asciiText === undefined ? undefined : text)) {
     const names = scanner.names;
     let members: unknown[] | undefined;
-    if (names.length > 0 && text.charCodeAt(text.length - text.trimStart().length) === 0x7b) {
+    if (names.length > 0 && firstNonBlank(raw) === 0x7b) {
       members = new Array<unknown>(names.length);
       for (let i = 0; i < names.length; i++) members[i] = scanner.member(i);
     }
