@@ -73,13 +73,7 @@ export function toOutgoing(record: SourceRecord, config: StreamConfig, partition
   }
   const partition = key !== null ? partitionForKey(key, partitions) : Math.min(placement.lastPartition, partitions - 1);
   placement.lastPartition = partition;
-  return {
-    topic: config.topic,
-    partition,
-    key,
-    value: record.raw,
-    headers,
-    ...(timestamp !== undefined ? { timestamp } : {}),
-    source: { file: record.file, position: record.position, byteEnd: record.byteEnd, line: record.line },
-  };
+  // Every record gets the same object shape (timestamp present, maybe undefined), and the source
+  // record itself serves as `source`: no per-record objects beyond the one returned.
+  return { topic: config.topic, partition, key, value: record.raw, headers, timestamp, source: record };
 }

@@ -130,7 +130,8 @@ interface Cursor {
   next: number;
   /** The file's entry in the replay state, looked up once rather than per record. */
   progress: FileProgress;
-  head: { record: SourceRecord; out: OutgoingRecord } | undefined;
+  /** The file's next record, converted; undefined once the file is done. */
+  head: OutgoingRecord | undefined;
   lastTime: number;
   placement: PlacementState;
   bytesDone: number;
@@ -240,7 +241,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
         if (options.signal?.aborted) break;
         const cursor = earliest(cursors);
         if (!cursor) break;
-        const { out } = cursor.head!;
+        const out = cursor.head!;
         if (pacer.delayFor(out.timestamp) > 0) {
           await flush();
           await drain();
@@ -370,7 +371,7 @@ function advanceInBuffer(cursor: Cursor, loop: number, onBad: (record: SourceRec
     onBad(record);
   }
   const out = toOutgoing(record, cursor.source.config, cursor.source.partitions, cursor.placement, cursor.source.display, loop);
-  cursor.head = { record, out };
+  cursor.head = out;
   // A record without an event time sorts with the record before it, keeping the file's order.
   if (out.timestamp !== undefined) cursor.lastTime = Math.max(cursor.lastTime, out.timestamp);
 }
@@ -381,7 +382,7 @@ function earliest(cursors: Cursor[]): Cursor | undefined {
   let bestTime = Infinity;
   for (const cursor of cursors) {
     if (!cursor.head) continue;
-    const time = cursor.head.out.timestamp ?? cursor.lastTime;
+    const time = cursor.head.timestamp ?? cursor.lastTime;
     if (best === undefined || time < bestTime) {
       best = cursor;
       bestTime = time;

@@ -138,32 +138,36 @@ class WireSink implements RecordSink {
 
   /** Splits the records by partition, in order, and into batches of at most `maxBatchBytes`. */
   private encode(records: OutgoingRecord[]): PartitionBatch[] {
-    const byPartition = new Map<string, OutgoingRecord[]>();
+    // Grouped by topic, then by partition number: no key string is built per record.
+    const byTopic = new Map<string, OutgoingRecord[][]>();
     for (const record of records) {
-      const key = partitionKey(record.topic, record.partition);
-      let list = byPartition.get(key);
-      if (!list) byPartition.set(key, (list = []));
-      list.push(record);
+      let partitions = byTopic.get(record.topic);
+      if (!partitions) byTopic.set(record.topic, (partitions = []));
+      (partitions[record.partition] ??= []).push(record);
     }
     const now = Date.now();
     const batches: PartitionBatch[] = [];
-    for (const [key, list] of byPartition) {
-      const { topic, partition } = list[0]!;
-      let start = 0;
-      while (start < list.length) {
-        let end = start;
-        let bytes = 0;
-        // Values dominate a record's size; headers and framing are allowed for with a margin.
-        while (end < list.length && (end === start || bytes + list[end]!.value.length + 128 <= this.maxBatchBytes)) {
-          bytes += list[end]!.value.length + 128;
-          end++;
+    for (const [topic, partitions] of byTopic) {
+      for (let partition = 0; partition < partitions.length; partition++) {
+        const list = partitions[partition];
+        if (list === undefined) continue;
+        const key = partitionKey(topic, partition);
+        let start = 0;
+        while (start < list.length) {
+          let end = start;
+          let bytes = 0;
+          // Values dominate a record's size; headers and framing are allowed for with a margin.
+          while (end < list.length && (end === start || bytes + list[end]!.value.length + 128 <= this.maxBatchBytes)) {
+            bytes += list[end]!.value.length + 128;
+            end++;
+          }
+          const slice = start === 0 && end === list.length ? list : list.slice(start, end);
+          const baseSequence = this.sequences.get(key) ?? 0;
+          // Sequences are int32 and wrap to 0, as Kafka's do.
+          this.sequences.set(key, (baseSequence + slice.length) % 2 ** 31);
+          batches.push({ topic, partition, bytes: encodeBatch(slice, { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence }, now) });
+          start = end;
         }
-        const slice = list.slice(start, end);
-        const baseSequence = this.sequences.get(key) ?? 0;
-        // Sequences are int32 and wrap to 0, as Kafka's do.
-        this.sequences.set(key, (baseSequence + slice.length) % 2 ** 31);
-        batches.push({ topic, partition, bytes: encodeBatch(slice, { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence }, now) });
-        start = end;
       }
     }
     return batches;
