@@ -195,7 +195,10 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
       let batch: OutgoingRecord[] = [];
       let bytes = 0;
       const progressOf = new Map(cursors.map((c) => [c.source.file, c.progress]));
-      const inFlight: { records: OutgoingRecord[]; acked: Promise<void> }[] = [];
+      // A send in flight keeps only what its acknowledgement records (per file: the last position
+      // and how many), not its records: they are garbage once the sink has encoded them, which
+      // spares the garbage collector copying tens of thousands of records per batch.
+      const inFlight: { records: number; files: Map<string, { position: number; byteEnd: number; records: number }>; acked: Promise<void> }[] = [];
       // Applies the oldest send's acknowledgement. Sends are settled strictly in order, so the
       // state never records a batch as done while an earlier one might still fail.
       const settleOldest = async (): Promise<void> => {
@@ -209,13 +212,13 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
           throw error;
         }
         inFlight.shift();
-        result.records += sent.records.length;
-        for (const out of sent.records) {
-          const saved = progressOf.get(out.source.file)!;
-          saved.position = out.source.position;
-          saved.byteOffset = out.source.byteEnd;
-          saved.records++;
-          counts.set(out.source.file, (counts.get(out.source.file) ?? 0) + 1);
+        result.records += sent.records;
+        for (const [file, done] of sent.files) {
+          const saved = progressOf.get(file)!;
+          saved.position = done.position;
+          saved.byteOffset = done.byteEnd;
+          saved.records += done.records;
+          counts.set(file, (counts.get(file) ?? 0) + done.records);
         }
         state.save();
         progress?.update(result.records, cursors.reduce((sum, c) => sum + c.bytesDone, 0), loop);
@@ -228,10 +231,20 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
           const records = batch;
           batch = [];
           bytes = 0;
+          const files = new Map<string, { position: number; byteEnd: number; records: number }>();
+          for (const out of records) {
+            const done = files.get(out.source.file);
+            if (done === undefined) files.set(out.source.file, { position: out.source.position, byteEnd: out.source.byteEnd, records: 1 });
+            else {
+              done.position = out.source.position;
+              done.byteEnd = out.source.byteEnd;
+              done.records++;
+            }
+          }
           const acked = sink.send(records);
           // Awaited in order by settleOldest; until then a rejection must not count as unhandled.
           acked.catch(() => undefined);
-          inFlight.push({ records, acked });
+          inFlight.push({ records: records.length, files, acked });
           result.batches++;
         }
         while (inFlight.length >= maxInFlight) await settleOldest();

@@ -110,8 +110,18 @@ class WireSink implements RecordSink {
    * all in-sync replicas. Sequence numbers are taken here, synchronously, so concurrent sends stay
    * in the order they were called.
    */
-  async send(records: OutgoingRecord[]): Promise<void> {
-    const batches = this.encode(records);
+  send(records: OutgoingRecord[]): Promise<void> {
+    // Encoded here, outside the async part, so that the records are not held while waiting.
+    let batches: PartitionBatch[];
+    try {
+      batches = this.encode(records);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return this.sendBatches(batches);
+  }
+
+  private async sendBatches(batches: PartitionBatch[]): Promise<void> {
     let pending = batches;
     for (let attempt = 0; ; attempt++) {
       const failures = await this.produceOnce(pending);
