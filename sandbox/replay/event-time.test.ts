@@ -42,3 +42,37 @@ test('toIso writes exactly what Date.prototype.toISOString writes', () => {
   for (let i = 0; i < 2000; i++) samples.push(Math.floor(rng.next() * 4e12), MS + rng.int(0, 120_000));
   for (const ms of samples) assert.equal(toIso(ms), new Date(ms).toISOString(), String(ms));
 });
+
+test('the canonical UTC fast path of parseEventTime gives what the general ISO 8601 path gives', () => {
+  // The general path as it reads strings, kept here as the reference.
+  const general = (value: string): number | undefined => {
+    const text = value.trim();
+    if (!/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i.test(text)) return undefined;
+    const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) && text.length > 10;
+    const normalized = text.replace(' ', 'T');
+    const ms = Date.parse(hasZone ? normalized : normalized.length === 10 ? `${normalized}T00:00:00Z` : `${normalized}Z`);
+    return Number.isNaN(ms) ? undefined : ms;
+  };
+  const rng = createRng(11);
+  // Mostly in range, sometimes anything two digits can say.
+  const two = (min: number, max: number) => String(rng.chance(0.95) ? rng.int(min, max) : rng.int(0, 99)).padStart(2, '0');
+  const samples = ['2026-03-02T09:10:00Z', '2026-02-30T00:00:00Z', '2024-02-29T23:59:59.999Z', '0099-01-01T00:00:00Z', '0100-01-01T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T00:00:00.1Z', '2026-01-01T00:00:00.12Z', '2026-01-01T00:00:00.Z', '2026-01-01t00:00:00z'];
+  for (let i = 0; i < 20_000; i++) {
+    let text = `${two(0, 99)}${two(0, 99)}-${two(1, 12)}-${two(1, 31)}T${two(0, 23)}:${two(0, 59)}:${two(0, 59)}`;
+    const fraction = rng.int(0, 4);
+    if (fraction > 0) text += '.' + String(rng.int(0, 10 ** fraction - 1)).padStart(fraction, '0');
+    text += rng.chance(0.9) ? 'Z' : '+01:00';
+    if (rng.chance(0.2)) {
+      const at = rng.int(0, text.length - 1);
+      text = text.slice(0, at) + rng.pick(['-', ':', 'T', 'Z', '.', '9', '0', ' ', 'a']) + text.slice(at + 1);
+    }
+    samples.push(text);
+  }
+  let valid = 0;
+  for (const text of samples) {
+    const expected = general(text);
+    assert.equal(parseEventTime(text), expected, text);
+    if (expected !== undefined) valid++;
+  }
+  assert.ok(valid > 2_000, `only ${valid} samples were times`);
+});

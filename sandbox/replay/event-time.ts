@@ -24,6 +24,8 @@ export type EventTimeFormat = 'iso8601' | 'epochMillis' | 'epochSeconds';
 export function parseEventTime(value: unknown): number | undefined {
   if (typeof value === 'number') return fromNumber(value);
   if (typeof value !== 'string') return undefined;
+  const canonical = canonicalUtc(value);
+  if (canonical !== undefined) return canonical;
   const text = value.trim();
   if (DIGITS.test(text)) return fromNumber(Number(text));
   if (!ISO_8601.test(text)) return undefined;
@@ -31,6 +33,46 @@ export function parseEventTime(value: unknown): number | undefined {
   const normalized = text.replace(' ', 'T');
   const ms = Date.parse(hasZone ? normalized : normalized.length === 10 ? `${normalized}T00:00:00Z` : `${normalized}Z`);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+const digit = (text: string, at: number): number => text.charCodeAt(at) - 48;
+const twoDigits = (text: string, at: number): number => {
+  const a = digit(text, at);
+  const b = digit(text, at + 1);
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+};
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.f{1,3}]Z`, the form most event times are written in, read without regular
+ * expressions or Date.parse (which cost more than the rest of replaying a record). Anything else,
+ * and any field out of its plain range, is left to the general path (undefined), so both always
+ * agree; tests compare them.
+ */
+function canonicalUtc(text: string): number | undefined {
+  const n = text.length;
+  if (n < 20 || n > 24 || n === 21 || text.charCodeAt(n - 1) !== 0x5a) return undefined;
+  if (text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(10) !== 0x54 || text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a) return undefined;
+  const high = twoDigits(text, 0);
+  const low = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  // Years below 100 mean 19xx to Date.UTC, unlike to Date.parse: leave them to the general path.
+  if (high < 1 || low < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  let ms = 0;
+  if (n > 20) {
+    if (text.charCodeAt(19) !== 0x2e) return undefined;
+    let scale = 100;
+    for (let at = 20; at < n - 1; at++) {
+      const d = digit(text, at);
+      if (d < 0 || d > 9) return undefined;
+      ms += d * scale;
+      scale /= 10;
+    }
+  }
+  return Date.UTC(high * 100 + low, month - 1, day, hour, minute, second, ms);
 }
 
 /** Which of the three formats a value is written in, or undefined when it is not an event time. */
