@@ -73,7 +73,9 @@ export function toOutgoing(record: SourceRecord, config: StreamConfig, partition
   }
   const partition = key !== null ? partitionForKey(key, partitions) : Math.min(placement.lastPartition, partitions - 1);
   placement.lastPartition = partition;
-  // Every record gets the same object shape (timestamp present, maybe undefined), and the source
-  // record itself serves as `source`: no per-record objects beyond the one returned.
-  return { topic: config.topic, partition, key, value: record.raw, headers, timestamp, source: record };
+  // Every record gets the same object shape (timestamp present, maybe undefined). `source` is a
+  // small object of its own rather than the source record, so that the source record (its text
+  // and members) dies young instead of being kept, and copied by the garbage collector, until the
+  // batch is sent.
+  return { topic: config.topic, partition, key, value: record.raw, headers, timestamp, source: { file: record.file, position: record.position, byteEnd: record.byteEnd, line: record.line } };
 }

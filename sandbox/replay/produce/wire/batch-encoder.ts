@@ -57,16 +57,40 @@ function writeUtf8(buf: Buffer, at: number, value: string, size: number): number
   return buf.write(value, at, size, 'utf8');
 }
 
-const headerKeyBytes = new Map<string, Buffer>();
+/**
+ * What the encoder keeps per header name: the name's bytes, and the bytes of the value it last
+ * had when that value repeats. Most header values repeat record after record (the source file,
+ * the content type), so they are encoded once instead of measured and copied a character at a time.
+ */
+interface HeaderName {
+  bytes: Buffer;
+  lastValue: string | undefined;
+  lastBytes: Buffer | undefined;
+  repeats: number;
+}
 
-function headerKey(name: string): Buffer {
-  let bytes = headerKeyBytes.get(name);
-  if (bytes === undefined) {
-    bytes = Buffer.from(name, 'utf8');
+const headerNames = new Map<string, HeaderName>();
+
+function headerName(name: string): HeaderName {
+  let entry = headerNames.get(name);
+  if (entry === undefined) {
+    entry = { bytes: Buffer.from(name, 'utf8'), lastValue: undefined, lastBytes: undefined, repeats: 0 };
     // Header names are the replayer's own handful; the cache cannot grow with the data.
-    if (headerKeyBytes.size < 64) headerKeyBytes.set(name, bytes);
+    if (headerNames.size < 64) headerNames.set(name, entry);
   }
-  return bytes;
+  return entry;
+}
+
+/** The encoded value when it is the name's repeating value, else undefined (then written as text). */
+function repeatedValue(entry: HeaderName, value: string): Buffer | undefined {
+  if (entry.lastValue === value) {
+    if (entry.lastBytes === undefined && ++entry.repeats >= 2) entry.lastBytes = Buffer.from(value, 'utf8');
+    return entry.lastBytes;
+  }
+  entry.lastValue = value;
+  entry.lastBytes = undefined;
+  entry.repeats = 0;
+  return undefined;
 }
 
 /**
@@ -77,7 +101,9 @@ export function encodeBatch(records: readonly OutgoingRecord[], identity: BatchI
   if (records.length === 0) throw new RangeError('a record batch needs at least one record');
   const count = records.length;
   const bodySizes = new Array<number>(count);
+  const headerCounts = new Array<number>(count);
   const headerValueSizes: number[] = [];
+  const headerValueBytes: (Buffer | undefined)[] = [];
   const baseTimestamp = records[0]!.timestamp ?? now;
   let maxTimestamp = baseTimestamp;
   let total = BATCH_HEADER_SIZE;
@@ -90,13 +116,17 @@ export function encodeBatch(records: readonly OutgoingRecord[], identity: BatchI
     size += varintSize(record.value.length) + record.value.length;
     let headerCount = 0;
     for (const name in record.headers) {
-      const key = headerKey(name);
-      const valueSize = utf8Size(record.headers[name]!);
+      const entry = headerName(name);
+      const value = record.headers[name]!;
+      const encoded = repeatedValue(entry, value);
+      const valueSize = encoded === undefined ? utf8Size(value) : encoded.length;
       headerValueSizes.push(valueSize);
-      size += varintSize(key.length) + key.length + varintSize(valueSize) + valueSize;
+      headerValueBytes.push(encoded);
+      size += varintSize(entry.bytes.length) + entry.bytes.length + varintSize(valueSize) + valueSize;
       headerCount++;
     }
     size += varintSize(headerCount);
+    headerCounts[i] = headerCount;
     bodySizes[i] = size;
     total += varintSize(size) + size;
   }
@@ -132,19 +162,21 @@ export function encodeBatch(records: readonly OutgoingRecord[], identity: BatchI
     at = writeVarint(buf, at, record.value.length);
     buf.set(record.value, at);
     at += record.value.length;
-    let headerCount = 0;
-    for (const _ in record.headers) headerCount++;
-    at = writeVarint(buf, at, headerCount);
+    at = writeVarint(buf, at, headerCounts[i]!);
     for (const name in record.headers) {
-      const key = headerKey(name);
+      const key = headerName(name).bytes;
       at = writeVarint(buf, at, key.length);
       buf.set(key, at);
       at += key.length;
-      const valueSize = headerValueSizes[headerIndex++]!;
+      const valueSize = headerValueSizes[headerIndex]!;
+      const encoded = headerValueBytes[headerIndex++];
       at = writeVarint(buf, at, valueSize);
-      at += writeUtf8(buf, at, record.headers[name]!, valueSize);
-    }
-  }
+      if (encoded === undefined) at += writeUtf8(buf, at, record.headers[name]!, valueSize);
+      else {
+        buf.set(encoded, at);
+        at += valueSize;
+      }
+    }  }
   if (at !== total) throw new Error(`record batch size mismatch: wrote ${at} of ${total} bytes`);
   writeInt32(buf, 17, crc32c(buf.subarray(CRC_START)) | 0);
   return buf;
