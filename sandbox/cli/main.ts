@@ -7,7 +7,7 @@ const program = new Command('medallion')
   .description('Medallion Studio: author, run and inspect medallion streaming pipelines on a local Kafka sandbox.')
   .showHelpAfterError();
 
-registerCommands(program);
+registerCommands(program, process.argv[2]);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`medallion: ${error instanceof Error ? error.message : String(error)}`);
