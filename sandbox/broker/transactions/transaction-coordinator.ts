@@ -8,17 +8,18 @@
  * outputs and input positions become visible together. A transaction left open longer than its
  * timeout is aborted and its producer fenced.
  *
- * Transaction state is written to `transactions.json` on every change, so after a restart an open
- * transaction is aborted (its producer must start over) and one that was committing is completed,
- * group offsets included: they are written with the PrepareCommit phase, not only held in memory.
+ * Transaction state is written on every change (a line appended to `transactions.journal`, folded
+ * into the snapshot `transactions.json` now and then: transaction-journal.ts), so after a restart
+ * an open transaction is aborted (its producer must start over) and one that was committing is
+ * completed, group offsets included: they are written with the PrepareCommit phase, not only held
+ * in memory.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { encodeControlBatch } from '../codec/record-batch';
 import type { GroupCoordinator, StoredOffset } from '../groups/index';
 import { ErrorCode } from '../handlers/error-codes';
 import type { ProducerIds } from '../producers/producer-ids';
 import type { TopicManager } from '../topics/topic-manager';
+import { TransactionJournal } from './transaction-journal';
 
 type TxnPhase = 'Empty' | 'Ongoing' | 'PrepareCommit' | 'PrepareAbort';
 
@@ -41,9 +42,9 @@ export interface ProducerRef {
 }
 
 export class TransactionCoordinator {
-  private readonly txns = new Map<string, TxnEntry>();
+  private readonly txns: Map<string, TxnEntry>;
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly file: string;
+  private readonly journal: TransactionJournal<TxnEntry>;
 
   constructor(
     dataDir: string,
@@ -52,11 +53,8 @@ export class TransactionCoordinator {
     private readonly groups: GroupCoordinator,
     private readonly now: () => number = Date.now,
   ) {
-    this.file = path.join(dataDir, 'transactions.json');
-    if (existsSync(this.file)) {
-      const saved = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, TxnEntry>;
-      for (const [id, entry] of Object.entries(saved)) this.txns.set(id, entry);
-    }
+    this.journal = new TransactionJournal<TxnEntry>(dataDir);
+    this.txns = this.journal.load();
     this.recover();
   }
 
@@ -69,7 +67,7 @@ export class TransactionCoordinator {
     // transaction that no marker would ever close (and hold the last stable offset back for good).
     if (open && open.phase !== 'Empty') this.complete(transactionalId, open, false, producerId === open.producerId ? producerEpoch : open.producerEpoch);
     this.txns.set(transactionalId, { producerId, producerEpoch, phase: 'Empty', timeoutMs, partitions: [], groups: [] });
-    this.persist();
+    this.persist(transactionalId);
     return { errorCode: ErrorCode.NONE, producerId, producerEpoch };
   }
 
@@ -120,6 +118,7 @@ export class TransactionCoordinator {
   close(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    this.journal.close();
   }
 
   private check(ref: ProducerRef): number {
@@ -138,7 +137,7 @@ export class TransactionCoordinator {
       timer.unref();
       this.timers.set(transactionalId, timer);
     }
-    this.persist();
+    this.persist(transactionalId);
   }
 
   /** Aborts a transaction that outlived its timeout, and fences its producer so it cannot go on. */
@@ -148,7 +147,7 @@ export class TransactionCoordinator {
     const bumped = this.producerIds.initTransactional(transactionalId);
     this.complete(transactionalId, entry, false, bumped.producerId === entry.producerId ? bumped.producerEpoch : entry.producerEpoch);
     this.txns.set(transactionalId, { ...entry, ...bumped, phase: 'Empty', partitions: [], groups: [] });
-    this.persist();
+    this.persist(transactionalId);
   }
 
   /** Writes the markers and settles the staged offsets; the phase is persisted first so a crash finishes the job. */
@@ -159,7 +158,7 @@ export class TransactionCoordinator {
     const staged = this.groups.takeTxnOffsets(entry.producerId);
     entry.offsets = commit ? [...(entry.offsets ?? []), ...staged] : [];
     entry.phase = commit ? 'PrepareCommit' : 'PrepareAbort';
-    this.persist();
+    this.persist(transactionalId);
     const timer = this.timers.get(transactionalId);
     if (timer) clearTimeout(timer);
     this.timers.delete(transactionalId);
@@ -185,7 +184,7 @@ export class TransactionCoordinator {
     entry.partitions = [];
     entry.groups = [];
     entry.offsets = [];
-    this.persist();
+    this.persist(transactionalId);
     return errorCode;
   }
 
@@ -197,9 +196,8 @@ export class TransactionCoordinator {
     }
   }
 
-  private persist(): void {
-    writeFileSync(`${this.file}.tmp`, JSON.stringify(Object.fromEntries(this.txns)));
-    renameSync(`${this.file}.tmp`, this.file);
+  private persist(transactionalId: string): void {
+    this.journal.record(transactionalId, this.txns.get(transactionalId)!, this.txns);
   }
 }
 
