@@ -49,7 +49,7 @@ function readAll(request: FetchRequest, ctx: RequestContext) {
         hasError = true;
         return emptyPartition(p.partition, 74 /* UNKNOWN_LEADER_EPOCH */);
       }
-      const result = readPartition(partition, p.fetchOffset, Math.min(p.partitionMaxBytes, budget), request.isolationLevel, bytes === 0);
+      const result = readPartition(partition, p.fetchOffset, Math.min(p.partitionMaxBytes, budget), request.isolationLevel, bytes === 0, ctx.allocate);
       if (result.errorCode !== ErrorCode.NONE) hasError = true;
       bytes += result.size;
       budget = Math.max(0, budget - result.size);
@@ -59,7 +59,7 @@ function readAll(request: FetchRequest, ctx: RequestContext) {
   return { responses, bytes, hasError };
 }
 
-function readPartition(partition: Partition, fetchOffset: number, maxBytes: number, isolationLevel: number, mustReturnOne: boolean) {
+function readPartition(partition: Partition, fetchOffset: number, maxBytes: number, isolationLevel: number, mustReturnOne: boolean, allocate: (size: number) => Buffer) {
   const log = partition.log;
   const readCommitted = isolationLevel === READ_COMMITTED;
   const upTo = readCommitted ? log.lastStableOffset : log.highWatermark;
@@ -74,7 +74,7 @@ function readPartition(partition: Partition, fetchOffset: number, maxBytes: numb
     return { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, size: 0, response: { ...base, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, abortedTransactions: null, records: Buffer.alloc(0) } };
   }
   // Past the budget of this response we still answer the partition, with no records.
-  const read = maxBytes > 0 || mustReturnOne ? log.read(fetchOffset, Math.max(maxBytes, 1), upTo) : { chunks: [], size: 0 };
+  const read = maxBytes > 0 || mustReturnOne ? log.read(fetchOffset, Math.max(maxBytes, 1), upTo, allocate) : { chunks: [], size: 0 };
   const abortedTransactions = readCommitted && read.size > 0 ? log.abortedTransactions(fetchOffset, upTo) : null;
   return {
     errorCode: ErrorCode.NONE,

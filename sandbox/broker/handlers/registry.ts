@@ -17,6 +17,11 @@ export interface RequestContext {
   readonly remoteAddress: string;
   /** Calls `listener` when the connection closes, so long polls stop waiting for a peer that is gone. */
   onClose(listener: () => void): () => void;
+  /**
+   * A buffer for bytes the response carries by reference (fetched records): the connection lends
+   * it from its pool and takes it back once the response is written.
+   */
+  allocate(size: number): Buffer;
 }
 
 /** `null` means "send no response at all", which Produce with acks=0 requires (pitfall 4). */

@@ -250,9 +250,10 @@ export class PartitionLog {
    * Returns whole batches starting with the one that contains `fetchOffset`, at least one even when
    * it is larger than `maxBytes`, and none that reaches `upTo` (the high watermark, or the last
    * stable offset for read_committed). Each chunk is read from a segment file into a buffer of its
-   * own; segments are never read whole.
+   * own, from `allocate` (the broker lends pooled buffers and takes them back once the response is
+   * written); segments are never read whole.
    */
-  read(fetchOffset: number, maxBytes: number, upTo: number = this.highWatermark): ReadResult {
+  read(fetchOffset: number, maxBytes: number, upTo: number = this.highWatermark, allocate: (size: number) => Buffer = Buffer.allocUnsafe): ReadResult {
     this.assertOpen();
     const hw = this.highWatermark;
     if (fetchOffset < this.startOffset || fetchOffset > hw) return { errorCode: LogErrorCode.offsetOutOfRange, chunks: [], size: 0 };
@@ -271,7 +272,7 @@ export class PartitionLog {
     let budget = maxBytes;
     while (i < this.segments.length) {
       const first = chunks.length === 0;
-      const slice = this.segments[i]!.readSlice(position, budget, limit, first, first ? found.size : 0);
+      const slice = this.segments[i]!.readSlice(position, budget, limit, first, first ? found.size : 0, allocate);
       if (slice.bytes.length > 0) {
         chunks.push(slice.bytes);
         size += slice.bytes.length;

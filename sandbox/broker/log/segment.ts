@@ -175,12 +175,12 @@ export class Segment {
    * when it is the one batch that must be returned), so the buffer never holds more than one
    * unused partial batch.
    */
-  readSlice(position: number, maxBytes: number, upTo: number, mustReturnOne: boolean, firstBatchSize = 0): SegmentSlice {
+  readSlice(position: number, maxBytes: number, upTo: number, mustReturnOne: boolean, firstBatchSize = 0, allocate: (size: number) => Buffer = Buffer.allocUnsafe): SegmentSlice {
     const available = this.size - position;
     // When the first batch alone exceeds the budget, reading the budget first would be wasted:
     // go straight to reading that one batch.
     const length = mustReturnOne && firstBatchSize > maxBytes ? 0 : Math.min(available, Math.max(maxBytes, 0));
-    const buf = Buffer.allocUnsafe(Math.max(length, BATCH_HEADER_SIZE));
+    const buf = allocate(Math.max(length, BATCH_HEADER_SIZE));
     if (length > 0) this.readExactly(buf, 0, length, position);
     let end = 0;
     let nextOffset = -1;
@@ -201,7 +201,7 @@ export class Segment {
       if (length < BATCH_HEADER_SIZE) this.readExactly(buf, 0, BATCH_HEADER_SIZE, position);
       batchSize = readInt32(buf, BatchField.batchLength) + BATCH_LOG_OVERHEAD;
     }
-    const whole = Buffer.allocUnsafe(batchSize);
+    const whole = allocate(batchSize);
     this.readExactly(whole, 0, batchSize, position);
     const lastOffset = readInt64(whole, BatchField.baseOffset) + readInt32(whole, BatchField.lastOffsetDelta);
     if (lastOffset >= upTo) return { bytes: whole.subarray(0, 0), nextOffset: -1, reachedEnd: false };

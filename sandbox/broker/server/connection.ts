@@ -7,11 +7,17 @@
  * Anything malformed closes this connection only; the broker keeps serving everyone else.
  */
 import type { Socket } from 'node:net';
+import type { BufferPool } from './buffer-pool';
 import { FrameError, FrameReader } from './frame-reader';
 import type { RequestDispatcher } from './request-dispatcher';
 
+/** Produce's API key: its frames are done with once handled (the log has written the batches). */
+const PRODUCE_KEY = 0;
+
 export interface ConnectionOptions {
   maxFrameBytes: number;
+  /** Lends the large buffers of fetch reads and of frames; they go back once written or appended. */
+  bufferPool?: BufferPool;
   onProtocolError(remote: string, reason: string): void;
 }
 
@@ -28,7 +34,8 @@ export class Connection {
     private readonly options: ConnectionOptions,
   ) {
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    this.reader = new FrameReader(options.maxFrameBytes);
+    const pool = options.bufferPool;
+    this.reader = new FrameReader(options.maxFrameBytes, pool ? (size) => pool.allocate(size) : undefined);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => this.socket.destroy());
@@ -36,6 +43,11 @@ export class Connection {
       for (const listener of [...this.closeListeners]) listener();
       this.closeListeners.clear();
     });
+  }
+
+  /** A buffer for a response's bytes; the connection returns it to the pool once they are written. */
+  allocate(size: number): Buffer {
+    return this.options.bufferPool?.allocate(size) ?? Buffer.allocUnsafe(size);
   }
 
   onClose(listener: () => void): () => void {
@@ -80,6 +92,10 @@ export class Connection {
           this.fail(`internal error: ${error instanceof Error ? error.message : String(error)}`);
           return;
         }
+        // Nothing keeps a Produce frame once it is handled: the log wrote its batches synchronously
+        // and the request's other fields were copied out. Other requests' frames may be referenced
+        // by what a handler kept (group metadata, say), so only Produce frames are reused.
+        if (frame.length >= 2 && frame.readInt16BE(0) === PRODUCE_KEY) this.options.bufferPool?.release(frame);
         if (outcome.kind === 'close') {
           this.fail(outcome.reason);
           return;
@@ -93,12 +109,16 @@ export class Connection {
   }
 
   private write(chunks: Buffer[]): void {
+    const pool = this.options.bufferPool;
+    // The last write's callback runs once every chunk before it is written too (or the socket
+    // failed): only then may pooled chunks (fetched records) be lent out again.
+    const done = pool ? () => { for (const chunk of chunks) pool.release(chunk); } : undefined;
     if (chunks.length === 1) {
-      this.socket.write(chunks[0]!);
+      this.socket.write(chunks[0]!, done);
       return;
     }
     this.socket.cork();
-    for (const chunk of chunks) this.socket.write(chunk);
+    for (let i = 0; i < chunks.length; i++) this.socket.write(chunks[i]!, i === chunks.length - 1 ? done : undefined);
     this.socket.uncork();
   }
 

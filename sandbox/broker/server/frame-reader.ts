@@ -14,8 +14,14 @@ export class FrameReader {
   private buffered = 0;
   private expected = -1;
 
-  /** @param maxFrameBytes the largest frame accepted, like Kafka's socket.request.max.bytes. */
-  constructor(private readonly maxFrameBytes: number) {}
+  /**
+   * @param maxFrameBytes the largest frame accepted, like Kafka's socket.request.max.bytes.
+   * @param allocate where a frame that spans several reads is assembled (a pool may lend it).
+   */
+  constructor(
+    private readonly maxFrameBytes: number,
+    private readonly allocate: (size: number) => Buffer = Buffer.allocUnsafe,
+  ) {}
 
   /** Feeds bytes in; returns the frames (without their size prefix) completed by them. */
   push(chunk: Buffer): Buffer[] {
@@ -66,7 +72,7 @@ export class FrameReader {
       }
       return out;
     }
-    const out = Buffer.allocUnsafe(n);
+    const out = peek ? Buffer.allocUnsafe(n) : this.allocate(n);
     let copied = 0;
     let index = 0;
     while (copied < n) {

@@ -19,6 +19,8 @@ export type DispatchOutcome =
 export interface ConnectionView {
   readonly remoteAddress: string;
   onClose(listener: () => void): () => void;
+  /** A buffer for bytes the response will carry; the connection takes it back once written. */
+  allocate?(size: number): Buffer;
 }
 
 const API_VERSIONS_KEY = 18;
@@ -59,6 +61,7 @@ export class RequestDispatcher {
       clientId: header.clientId,
       remoteAddress: connection.remoteAddress,
       onClose: (listener) => connection.onClose(listener),
+      allocate: connection.allocate ? (size) => connection.allocate!(size) : Buffer.allocUnsafe,
     };
     let response: unknown;
     try {

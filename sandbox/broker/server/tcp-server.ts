@@ -3,6 +3,7 @@
  * close() can end them all.
  */
 import net from 'node:net';
+import { BufferPool } from './buffer-pool';
 import { Connection } from './connection';
 import type { RequestDispatcher } from './request-dispatcher';
 
@@ -17,9 +18,12 @@ export class TcpServer {
   private readonly connections = new Set<Connection>();
   private readonly server: net.Server;
 
+  /** Shared by all connections, so the buffers held for reuse are bounded for the whole broker. */
+  private readonly bufferPool = new BufferPool();
+
   private constructor(dispatcher: RequestDispatcher, options: TcpServerOptions) {
     this.server = net.createServer((socket) => {
-      const connection = new Connection(socket, dispatcher, options);
+      const connection = new Connection(socket, dispatcher, { ...options, bufferPool: this.bufferPool });
       this.connections.add(connection);
       socket.on('close', () => this.connections.delete(connection));
     });
