@@ -11,33 +11,30 @@
  * at `maxFreeBytes` in all, so memory stays bounded.
  */
 export class BufferPool {
-  private readonly free: Buffer[] = [];
+  /** Free buffers by size class: every pooled buffer is a power of two bytes long. */
+  private readonly free = new Map<number, Buffer[]>();
   private freeBytes = 0;
   /** Backing stores handed out and not yet released: release ignores anything else. */
   private readonly lent = new WeakSet<ArrayBufferLike>();
 
   constructor(
     /** Smaller requests are plain allocations: they cost the collector little. */
-    private readonly minBytes = 64 * 1024,
+    private readonly minBytes = 16 * 1024,
     private readonly maxFreeBytes = 32 * 1024 * 1024,
   ) {}
 
-  /** A buffer of exactly `size` bytes (a view of a pooled one when large enough), contents undefined. */
+  /**
+   * A buffer of exactly `size` bytes (a view of a pooled one when large enough), contents
+   * undefined. A free buffer of the size's class or of the next two (at most four times as large)
+   * is reused; otherwise one of the size's class is made.
+   */
   allocate(size: number): Buffer {
     if (size < this.minBytes) return Buffer.allocUnsafe(size);
-    let best = -1;
-    for (let i = 0; i < this.free.length; i++) {
-      const length = this.free[i]!.length;
-      if (length >= size && (best < 0 || length < this.free[best]!.length)) best = i;
-    }
-    // A free buffer much larger than asked for stays for a request that needs it.
-    let whole: Buffer;
-    if (best >= 0 && this.free[best]!.length <= size * 4) {
-      whole = this.free.splice(best, 1)[0]!;
-      this.freeBytes -= whole.length;
-    } else {
-      whole = Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(size)));
-    }
+    const sizeClass = 2 ** Math.ceil(Math.log2(size));
+    let whole: Buffer | undefined;
+    for (let c = sizeClass; c <= sizeClass * 4 && whole === undefined; c *= 2) whole = this.free.get(c)?.pop();
+    if (whole === undefined) whole = Buffer.allocUnsafeSlow(sizeClass);
+    else this.freeBytes -= whole.length;
     this.lent.add(whole.buffer);
     return whole.subarray(0, size);
   }
@@ -47,10 +44,11 @@ export class BufferPool {
     const backing = view.buffer;
     if (!this.lent.has(backing)) return;
     this.lent.delete(backing);
-    const whole = Buffer.from(backing);
-    if (this.freeBytes + whole.length > this.maxFreeBytes) return;
-    this.free.push(whole);
-    this.freeBytes += whole.length;
+    if (this.freeBytes + backing.byteLength > this.maxFreeBytes) return;
+    let list = this.free.get(backing.byteLength);
+    if (list === undefined) this.free.set(backing.byteLength, (list = []));
+    list.push(Buffer.from(backing));
+    this.freeBytes += backing.byteLength;
   }
 
   /** Bytes held for reuse. */
