@@ -8,7 +8,11 @@
  *    (default 100,000 events; kafkajs is slow enough that a full run would dominate the bench):
  *    the baseline the figure is compared with;
  * 3. kcat producing the same files (acks=all, librdkafka's batching): what a C client reaches;
- * 4. a plain loopback TCP write of the same number of bytes to another process: the ceiling.
+ * 4. a plain loopback TCP write of the same number of bytes to another process: the ceiling;
+ * 5. the replayer's own CPU per million records without a broker (a sink that only encodes the
+ *    batches), beside two in-process baselines over the same files: reading them and splitting
+ *    lines, and reading them and JSON.parse of every line (what a replayer that looks inside
+ *    each record must at least do). Each is the best of three passes.
  * Rates are records per wall-clock second; CPU-seconds of this process and of the broker are
  * reported beside them, since the machine is shared and wall-clock rates swing with its load.
  */
@@ -16,7 +20,11 @@ import { readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateSamples } from '../sandbox/replay/generate/generate';
+import { readFileSync } from 'node:fs';
+import type { OutgoingRecord } from '../sandbox/replay/produce/outgoing-record';
 import { replay, type ReplayResult } from '../sandbox/replay/produce/replay';
+import type { RecordSink } from '../sandbox/replay/produce/record-sink';
+import { encodeBatch } from '../sandbox/replay/produce/wire/batch-encoder';
 import { startChildBroker } from '../test/support/child-broker';
 import { describeResult, runCommand } from '../test/support/run-command';
 import { makeTempDir } from '../test/support/temp-dir';
@@ -84,7 +92,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 
     let brokerBefore = brokerCpu();
     const wire = await timedReplay(source, broker.bootstrap, 'wire', 'wire.', temp.path);
-    report('replayWire', wire.result.records, wire.result.elapsedMs, wire.cpuMs, brokerCpu() - brokerBefore);
+    const wireBrokerSeconds = brokerCpu() - brokerBefore;
+    report('replayWire', wire.result.records, wire.result.elapsedMs, wire.cpuMs, wireBrokerSeconds);
 
     brokerBefore = brokerCpu();
     const baseline = await timedReplay(baselineSource, broker.bootstrap, 'kafkajs', 'kafkajs.', temp.path);
@@ -103,6 +112,17 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const loopback = await measureLoopbackCeiling(bytes);
     report('loopbackWriteCeiling', wire.result.records, loopback.seconds * 1000);
 
+    const perRecord = {
+      ...(await measurePerRecordCpu(source, files, temp.path)),
+      replayerWithBroker: round2(wire.cpuMs / 1000 / (wire.result.records / 1e6)),
+      brokerWithReplayer: round2(wireBrokerSeconds / (wire.result.records / 1e6)),
+    };
+    console.log(
+      `CPU-s per million records, best of 3: replayer without a broker ${perRecord.replayerNullSink}, ` +
+        `reading + splitting lines ${perRecord.readLinesBaseline}, reading + JSON.parse per line ${perRecord.jsonParseBaseline}; ` +
+        `with the broker: replayer ${perRecord.replayerWithBroker} (this process), broker ${perRecord.brokerWithReplayer}`,
+    );
+
     const ratio = (a: string, b: string) => Number((figures[a]!.recordsPerSecond / figures[b]!.recordsPerSecond).toFixed(2));
     const ratios = {
       wireOverKafkajs: ratio('replayWire', 'replayKafkajsBaseline'),
@@ -119,9 +139,75 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       cores: os.cpus().length,
       figures,
       ratios,
+      cpuSecondsPerMillion: perRecord,
     };
   } finally {
     await broker.stop();
     temp.remove();
   }
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+/** CPU seconds of this process while `work` runs, the best of `passes` runs. */
+async function bestCpuSeconds(passes: number, work: (pass: number) => Promise<number>): Promise<{ seconds: number; records: number }> {
+  let best = Infinity;
+  let records = 0;
+  for (let pass = 0; pass < passes; pass++) {
+    const before = process.cpuUsage();
+    records = await work(pass);
+    const used = process.cpuUsage(before);
+    best = Math.min(best, (used.user + used.system) / 1e6);
+  }
+  return { seconds: best, records };
+}
+
+/**
+ * The replayer's CPU per million records with a sink that encodes every batch as the wire
+ * producer does and sends nothing, and the two baselines, over the same files in this process.
+ */
+async function measurePerRecordCpu(source: string, files: string[], workDir: string): Promise<{ replayerNullSink: number; readLinesBaseline: number; jsonParseBaseline: number }> {
+  const encodingSink: RecordSink = {
+    maxInFlight: 4,
+    partitionsFor: async (_topic, createWith) => createWith ?? 1,
+    send: async (records: OutgoingRecord[]) => {
+      const byPartition = new Map<string, OutgoingRecord[]>();
+      for (const r of records) {
+        const key = `${r.topic}\u0000${r.partition}`;
+        let list = byPartition.get(key);
+        if (!list) byPartition.set(key, (list = []));
+        list.push(r);
+      }
+      for (const list of byPartition.values()) encodeBatch(list, { producerId: 1, producerEpoch: 0, baseSequence: 0 }, Date.now());
+    },
+    close: async () => {},
+  };
+  const replayer = await bestCpuSeconds(3, async (pass) => {
+    const result = await replay({ source, sink: encodingSink, stateFile: path.join(workDir, `null-sink-${pass}.json`), progress: false, onBadRecord: () => {} });
+    return result.records;
+  });
+  const lines = (parse: boolean) => async () => {
+    let n = 0;
+    for (const file of files) {
+      const data = readFileSync(file);
+      const text = data.toString('latin1');
+      let from = 0;
+      for (let nl = data.indexOf(10, from); nl !== -1; nl = data.indexOf(10, from)) {
+        if (parse) {
+          try {
+            JSON.parse(text.slice(from, nl));
+          } catch {
+            // Poison lines are part of the input; parsing them is the work.
+          }
+        }
+        from = nl + 1;
+        n++;
+      }
+    }
+    return n;
+  };
+  const readLines = await bestCpuSeconds(3, lines(false));
+  const parsed = await bestCpuSeconds(3, lines(true));
+  const perMillion = (r: { seconds: number; records: number }) => round2(r.seconds / (r.records / 1e6));
+  return { replayerNullSink: perMillion(replayer), readLinesBaseline: perMillion(readLines), jsonParseBaseline: perMillion(parsed) };
 }
