@@ -279,3 +279,33 @@ test('timestamp lookups narrow to the record inside a batch, except in codecs th
   assert.deepEqual(log.latestTimestampOffset, { offset: 6, timestamp: 900 });
   await log.close();
 });
+
+test('a new partition is made on disk at its first append, and one never written leaves nothing behind', async () => {
+  const { existsSync } = await import('node:fs');
+  const path = await import('node:path');
+  const root = tempDir('lazy');
+  const unused = await PartitionLog.open(path.join(root, 'unused'));
+  assert.equal(existsSync(path.join(root, 'unused')), false, 'nothing is created before an append');
+  assert.deepEqual(unused.read(0, 1000), { errorCode: 0, chunks: [], size: 0 });
+  assert.equal(unused.offsetForTimestamp(0), null);
+  assert.equal(unused.latestTimestampOffset, null);
+  assert.equal(unused.enforceRetention(Date.now()), 0);
+  await unused.flush();
+  await unused.close();
+  assert.equal(existsSync(path.join(root, 'unused')), false, 'closing an unused log creates nothing');
+
+  const dir = path.join(root, 'used');
+  const log = await PartitionLog.open(dir);
+  assert.equal(appended(log.append(makeBatch(1, 3))).baseOffset, 0);
+  assert.equal(existsSync(dir), true);
+  assert.deepEqual(recordOffsets(log.read(0, 10_000).chunks), [0, 1, 2]);
+  await log.close();
+  const reopened = await PartitionLog.open(dir);
+  assert.equal(reopened.highWatermark, 3);
+  assert.deepEqual(recordOffsets(reopened.read(0, 10_000).chunks), [0, 1, 2], 'the records survive a reopen');
+  assert.equal(appended(reopened.append(makeBatch(2, 2))).baseOffset, 3);
+  await reopened.delete();
+  assert.equal(existsSync(dir), false);
+  const never = await PartitionLog.open(path.join(root, 'never'));
+  await never.delete();
+});

@@ -117,6 +117,12 @@ export class PartitionLog {
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly pendingFlushes = new Set<Promise<void>>();
   private dirtySinceFlush = false;
+  /**
+   * False for a new partition until its first append: its directory and first segment file are
+   * made then. A pipeline creates dozens of partitions (side outputs, idle partitions) that may
+   * never hold a record, and each directory and file costs the broker a millisecond of system time.
+   */
+  private onDisk = true;
   private report: RecoveryReport = { truncations: [], rebuiltIndexes: [], producerStateScannedFrom: 0, durationMs: 0 };
 
   private constructor(
@@ -215,6 +221,16 @@ export class PartitionLog {
     }
     const baseOffset = this.highWatermark;
     const lastOffset = offset - 1;
+
+    if (!this.onDisk) {
+      try {
+        this.fs.mkdirp(this.dir);
+        this.segments[0] = Segment.create(this.fs, this.dir, 0, nowMs);
+        this.onDisk = true;
+      } catch (error) {
+        return { kind: 'error', errorCode: LogErrorCode.kafkaStorageError, message: `creating the log failed: ${(error as Error).message}` };
+      }
+    }
 
     if (this.shouldRoll(records.length, lastOffset, nowMs)) {
       try {
@@ -410,20 +426,21 @@ export class PartitionLog {
     if (this.closed) return;
     if (this.flushTimer) clearInterval(this.flushTimer);
     try {
-      if (!this.failure) {
+      if (!this.failure && this.onDisk) {
         await this.track(this.fs.fsync(this.active.fd));
         this.writeSnapshot(this.highWatermark);
       }
       await Promise.allSettled([...this.pendingFlushes]);
     } finally {
       this.closed = true;
-      for (const s of this.segments) this.fs.close(s.fd);
+      if (this.onDisk) for (const s of this.segments) this.fs.close(s.fd);
     }
   }
 
   /** Closes the log and removes its directory (DeleteTopics). */
   async delete(): Promise<void> {
     await this.close();
+    if (!this.onDisk) return;
     for (const name of this.fs.readdir(this.dir)) this.fs.unlink(path.join(this.dir, name));
     this.fs.rmdir(this.dir);
   }
@@ -606,6 +623,13 @@ export class PartitionLog {
   private load(): void {
     const started = performance.now();
     const fs = this.fs;
+    if (fs.stat(this.dir) === null) {
+      // A new partition: empty, and kept in memory only until something is appended.
+      this.onDisk = false;
+      this.segments.push(new Segment(fs, this.dir, 0, -1, Date.now()));
+      this.report.durationMs = performance.now() - started;
+      return;
+    }
     fs.mkdirp(this.dir);
     const names = fs.readdir(this.dir);
     for (const name of names) if (name.endsWith(TEMP_SUFFIX)) fs.unlink(path.join(this.dir, name));
