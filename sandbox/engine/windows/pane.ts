@@ -24,6 +24,20 @@ export function newPane(aggs: readonly Aggregator[], lineage: boolean): Pane {
   return new Pane(accs, 0, 0, undefined, '', lineage ? { positions: [], total: 0 } : null);
 }
 
+/** Empties a pane for reuse, as newPane() would make it. */
+export function resetPane(pane: Pane, aggs: readonly Aggregator[]): void {
+  const accs = pane.accs;
+  for (let i = 0; i < aggs.length; i++) accs[i] = aggs[i]!.init();
+  pane.live = 0;
+  pane.changes = 0;
+  pane.last = undefined;
+  pane.lastIdBase = '';
+  if (pane.lin !== null) {
+    pane.lin.positions.length = 0;
+    pane.lin.total = 0;
+  }
+}
+
 /**
  * Adds (or retracts) one record whose extracted inputs are in `xs`. Every new accumulator is computed
  * before any is stored, so a user reducer that throws leaves the pane as it was.
