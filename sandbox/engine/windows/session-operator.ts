@@ -1,6 +1,6 @@
 // Session windows: gap-based per key, merging as records arrive (merging-window-set.ts). A session closes
-// when the watermark reaches its end plus the allowed lateness. Timers are lazy: a session that grew or
-// merged away leaves a stale heap entry that is re-queued or skipped when it comes up.
+// when the watermark reaches its end plus the allowed lateness. Timers are lazy: a session that grew
+// keeps the timer it opened with, which is queued again when it comes up; one merged away is skipped.
 import type { Aggregator } from '../aggregators';
 import type { WindowNode } from '../plan';
 import { Rec, type LateRecord } from '../record';
@@ -15,7 +15,7 @@ import { closesAt, type Trigger } from './triggers';
 
 export class SessionOperator extends Operator {
   private readonly sessions = new Map<unknown, SessionList>();
-  /** Closing times of sessions; entries whose sequence number is no longer their session's are stale. */
+  /** One timer per open session, set when it opened; one that comes up early is queued again (onWatermark). */
   private readonly timers = new MinHeap<Session>();
   private readonly aggs: Aggregator[];
   private readonly names: string[];
@@ -132,7 +132,8 @@ export class SessionOperator extends Operator {
     session.pane = acc;
     session.seq = this.nextSeq++;
     if (count > 1) list.splice(first, count - 1);
-    this.timers.push(closesAt(this.trigger, hi), session.seq, session);
+    // Its timer is not moved now: when it comes up it is queued again at the session's closing time and
+    // sequence number (see onWatermark), which fires sessions in the same order as moving it at once.
     this.afterAdd(rec, session);
   }
 
@@ -195,14 +196,16 @@ export class SessionOperator extends Operator {
     while (timers.peekTime() <= wm) {
       const entry = timers.pop()!;
       const session = entry.item;
-      // A session merged away, or grown since this timer was set (it then has a newer timer).
-      if (session.dead || entry.seq !== session.seq) continue;
-      const key = session.key;
+      if (session.dead) continue;
       const due = closesAt(this.trigger, session.end);
-      if (due !== entry.time) {
+      if (due !== entry.time || entry.seq !== session.seq) {
+        // The session grew since this timer was set: queue it again at its closing time and current
+        // sequence number. That key is above the one just taken, so sessions fire in (time, sequence)
+        // order exactly as if every growth had moved the timer at once; a session has one timer.
         timers.push(due, session.seq, session);
         continue;
       }
+      const key = session.key;
       session.dead = true;
       const list = this.sessions.get(key)!;
       list.splice(list.indexOf(session), 1);
