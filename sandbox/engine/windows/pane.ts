@@ -39,10 +39,11 @@ export function resetPane(pane: Pane, aggs: readonly Aggregator[]): void {
 }
 
 /**
- * Adds (or retracts) one record whose extracted inputs are in `xs`. Every new accumulator is computed
- * before any is stored, so a user reducer that throws leaves the pane as it was.
+ * Adds (or retracts) one record whose extracted inputs are in `xs`; `position` as for addLineage.
+ * Every new accumulator is computed before any is stored, so a user reducer that throws leaves the
+ * pane as it was.
  */
-export function accumulate(pane: Pane, aggs: readonly Aggregator[], xs: readonly unknown[], scratch: unknown[], rec: Rec, maxPositions: number): void {
+export function accumulate(pane: Pane, aggs: readonly Aggregator[], xs: readonly unknown[], scratch: unknown[], rec: Rec, maxPositions: number, position: string | null = null): void {
   const n = aggs.length;
   const accs = pane.accs;
   if (rec.retract) {
@@ -52,7 +53,7 @@ export function accumulate(pane: Pane, aggs: readonly Aggregator[], xs: readonly
   }
   for (let i = 0; i < n; i++) accs[i] = scratch[i];
   pane.live += rec.retract ? -1 : 1;
-  if (pane.lin !== null && !rec.retract) addLineage(pane.lin, rec, maxPositions);
+  if (pane.lin !== null && !rec.retract) addLineage(pane.lin, rec, maxPositions, position);
 }
 
 /** The value a pane emits: the key, the window and each aggregate under its name. */
