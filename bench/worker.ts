@@ -98,7 +98,8 @@ export function inMemory(plan: PipelinePlan, lanes: Lane[], encode: boolean): { 
     }
   };
   for (;;) {
-    const step = feed.step(2_000);
+    // As the worker's task steps: at most 2,000 records, outputs taken whenever 256 wait.
+    const step = feed.step(2_000, 256, drain);
     if (step.fed === 0 && step.caughtUp) break;
     drain();
   }
