@@ -220,7 +220,7 @@ export class SourceOperator extends Operator {
       if (src.eventTime === 'timestamp') {
         if (src.decode !== null) rec.value = src.decode(raw);
         ts = timestamp;
-      } else if (known === known) {
+      } else if (!Number.isNaN(known)) {
         // Read already, by the runner's merge: the value is decoded and this is its event time.
         ts = known;
       } else {
