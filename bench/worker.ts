@@ -6,7 +6,9 @@
 // the same bronze records, already in memory, fed through the same merge and engine in this process
 // (decoding, event time, every operator, draining the outputs), with no Kafka and no output encoding.
 // A second in-memory figure adds turning the outputs into Kafka messages (headers, JSON) and record
-// batches, which the worker also does.
+// batches, which the worker also does. The worker's CPU is also given without its start-up (loading
+// modules and the pipeline, connecting: until its `ready` message), a fixed cost of about a second
+// through tsx that a run of 200,000 events spreads at several CPU seconds per million.
 // Flags: --events=N (default 200,000), --commit-interval-ms=N (default 200), --cli to run the built
 // CLI (dist/cli.js and dist/runner-worker.js; `npm run build` first) instead of the TypeScript
 // sources through tsx.
@@ -96,7 +98,8 @@ export function inMemory(plan: PipelinePlan, lanes: Lane[], encode: boolean): { 
     }
   };
   for (;;) {
-    const step = feed.step(2_000);
+    // As the worker's task steps: at most 2,000 records, outputs taken whenever 256 wait.
+    const step = feed.step(2_000, 256, drain);
     if (step.fed === 0 && step.caughtUp) break;
     drain();
   }
@@ -106,7 +109,8 @@ export function inMemory(plan: PipelinePlan, lanes: Lane[], encode: boolean): { 
   return { cpuMs: (cpu.user + cpu.system) / 1000, outputs, bytes };
 }
 
-interface WorkerFigures { wallMs: number; cpuMs: number; commits: number }
+/** The worker's wall time to caught up, its CPU in all and until it was ready (loading and connecting), and its commits. */
+interface WorkerFigures { wallMs: number; cpuMs: number; readyCpuMs: number; commits: number }
 
 /** A run through startPipelineRun, whose workers run the TypeScript sources through tsx. */
 async function runFromSources(bootstrap: string, workDir: string, commitIntervalMs: number): Promise<WorkerFigures> {
@@ -116,15 +120,17 @@ async function runFromSources(bootstrap: string, workDir: string, commitInterval
   if (process.env.BENCH_WORKER_NODE_ARGS) nodeArgs.push(...process.env.BENCH_WORKER_NODE_ARGS.split(' '));
   const run = await startPipelineRun({ pipelineFile: PIPELINE, bootstrap, fromBeginning: true, exitWhenCaughtUp: true, commitIntervalMs, workDir, workers: 1, nodeArgs });
   let last: Extract<WorkerMessage, { type: 'metrics' }> | null = null;
+  let readyCpuMs = 0;
   run.events.on('event', (e: RunEvent) => {
     if (e.type === 'worker-message' && e.message.type === 'metrics') last = e.message;
+    if (e.type === 'worker-message' && e.message.type === 'ready') readyCpuMs = e.message.cpuMs;
   });
   await run.caughtUp();
   const wallMs = Date.now() - began;
   await run.finished;
   const final = last as Extract<WorkerMessage, { type: 'metrics' }> | null;
   if (final === null) throw new Error('the worker sent no metrics');
-  return { wallMs, cpuMs: final.cpuMs, commits: final.commits };
+  return { wallMs, cpuMs: final.cpuMs, readyCpuMs, commits: final.commits };
 }
 
 /** A run of the built CLI, `node dist/cli.js run … --json`, as a user runs it. */
@@ -137,6 +143,7 @@ async function runFromCli(bootstrap: string, commitIntervalMs: number): Promise<
   const child = spawn(process.execPath, [cli, 'run', PIPELINE, '--bootstrap', bootstrap, '--from-beginning', '--exit-when-caught-up', '--json', '--commit-interval-ms', String(commitIntervalMs)], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   let last: Extract<WorkerMessage, { type: 'metrics' }> | null = null;
   let caughtUpAt: number | null = null;
+  let readyCpuMs = 0;
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-8_000)));
   createInterface({ input: child.stdout }).on('line', (line) => {
@@ -144,12 +151,13 @@ async function runFromCli(bootstrap: string, commitIntervalMs: number): Promise<
     const event = JSON.parse(line) as { type?: string; message?: WorkerMessage };
     if (event.type === 'caught-up') caughtUpAt ??= Date.now();
     if (event.type === 'worker-message' && event.message?.type === 'metrics') last = event.message;
+    if (event.type === 'worker-message' && event.message?.type === 'ready') readyCpuMs = event.message.cpuMs;
   });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`medallion run exited with ${code}: ${stderr}`);
   const final = last as Extract<WorkerMessage, { type: 'metrics' }> | null;
   if (final === null) throw new Error('the worker sent no metrics');
-  return { wallMs: (caughtUpAt ?? Date.now()) - began, cpuMs: final.cpuMs, commits: final.commits };
+  return { wallMs: (caughtUpAt ?? Date.now()) - began, cpuMs: final.cpuMs, readyCpuMs, commits: final.commits };
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
@@ -181,10 +189,14 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       engineAndEncodingCpuSecondsPerMillion: perMillion(encoded.cpuMs),
       workerEventsPerSec: Math.round((bronze * 1000) / worker.wallMs),
       workerCpuSecondsPerMillion: perMillion(worker.cpuMs),
+      // Start-up (modules, the pipeline, connecting) is a fixed cost that a short run spreads over few events.
+      workerStartupCpuSeconds: +(worker.readyCpuMs / 1000).toFixed(2),
+      workerCpuSecondsPerMillionAfterStartup: perMillion(worker.cpuMs - worker.readyCpuMs),
       workerEventsPerCpuSecond: Math.round((bronze * 1000) / worker.cpuMs),
       workerCommits: worker.commits,
       workerCpuVsEngineOnly: +(worker.cpuMs / engine.cpuMs).toFixed(2),
       workerCpuVsEngineAndEncoding: +(worker.cpuMs / encoded.cpuMs).toFixed(2),
+      workerCpuAfterStartupVsEngineAndEncoding: +((worker.cpuMs - worker.readyCpuMs) / encoded.cpuMs).toFixed(2),
     };
     console.log(figures);
     return figures;

@@ -149,8 +149,14 @@ export class Job {
     return out;
   }
 
+  /** How many output records wait to be drained. */
+  get pendingOutputs(): number {
+    return this.ctx.pending;
+  }
+
   /** Takes every record emitted since the last drain, by output name, in declaration order; outputs with nothing are left out. */
   drain(): Record<string, OutputRecord[]> {
+    this.ctx.pending = 0;
     const out: Record<string, OutputRecord[]> = {};
     for (const [name, buffer] of this.ctx.buffers) {
       if (buffer.length === 0) continue;
@@ -163,6 +169,7 @@ export class Job {
   drainOutput(name: string): OutputRecord[] {
     const buffer = this.ctx.buffers.get(name);
     if (buffer === undefined) throw new Error(`unknown output "${name}"; outputs: ${[...this.ctx.buffers.keys()].join(', ')}`);
+    this.ctx.pending -= buffer.length;
     return buffer.splice(0, buffer.length);
   }
 
@@ -226,7 +233,13 @@ export class Job {
       op.restore(state);
     });
     for (const buffer of this.ctx.buffers.values()) buffer.length = 0;
-    for (const [name, records] of Object.entries(snap.pending)) this.ctx.buffers.get(name)?.push(...records);
+    this.ctx.pending = 0;
+    for (const [name, records] of Object.entries(snap.pending)) {
+      const buffer = this.ctx.buffers.get(name);
+      if (buffer === undefined) continue;
+      buffer.push(...records);
+      this.ctx.pending += records.length;
+    }
     this.failure = null;
   }
 }

@@ -44,11 +44,14 @@ export class Rec {
   }
 }
 
-/** Adds the positions behind `rec` to `into`, keeping at most `max` of them. */
-export function addLineage(into: Lineage, rec: Rec, max: number): void {
+/**
+ * Adds the positions behind `rec` to `into`, keeping at most `max` of them. `position` is
+ * `rec.position()` when the caller already made it (a record counted in several windows).
+ */
+export function addLineage(into: Lineage, rec: Rec, max: number, position: string | null = null): void {
   const lin = rec.lin;
   if (lin === null) {
-    if (into.positions.length < max) into.positions.push(rec.position());
+    if (into.positions.length < max) into.positions.push(position ?? rec.position());
     into.total += 1;
     return;
   }

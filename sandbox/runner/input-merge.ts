@@ -19,6 +19,11 @@ export interface BufferedRecord {
   readonly timestamp: number;
   /** The merge order: the event time, or that of the record before it when it has none. */
   readonly time: number;
+  /**
+   * The event time read with the source's own codec and extractor, `value` then being the decoded
+   * value, so the engine need not read either again; NaN when it could not be read.
+   */
+  readonly eventTime: number;
 }
 
 /** A fetched record as the merge buffers it, until it is next in its partition. */
@@ -29,7 +34,10 @@ export interface FetchedRecord {
   readonly timestamp: number;
 }
 
-/** Reads a record's event time as its source would, or null when it has none; may decode the value on the way. */
+/**
+ * Reads a record's event time as its source would, or null when it has none; may decode the value on
+ * the way. The answer may be one object the reader reuses: the merge copies it out at once.
+ */
 export type EventTimeReader = (source: string, record: FetchedRecord, partition: number) => { time: number | null; value: unknown };
 
 /** One bronze partition of a task, in the merge. */
@@ -54,6 +62,8 @@ export interface Lane {
   /** The head's merge time and decoded value, once read; NaN while the head is not read yet. */
   headTime: number;
   headValue: unknown;
+  /** The head's own event time, NaN when it has none (its merge time is then the record's before it). */
+  headEventTime: number;
   /** Where the next record buffered must start at or after, so re-delivered records are dropped. */
   accepted: number;
   /** The merge time of the last record fed (kept in checkpoints): a record without an event time sorts with it. */
@@ -72,7 +82,7 @@ export class InputMerge {
    * The one record and step next() returns, overwritten by the following call: the engine may use a
    * pushed record only during the push (engine invariant 6), so nothing is allocated per record.
    */
-  private readonly record = { offset: 0, key: undefined as string | undefined, value: undefined as unknown, timestamp: 0, time: 0 };
+  private readonly record = { offset: 0, key: undefined as string | undefined, value: undefined as unknown, timestamp: 0, time: 0, eventTime: Number.NaN };
   private readonly step = { kind: 'record' as const, lane: undefined as unknown as Lane, record: this.record as BufferedRecord };
   /**
    * The lane the last comparison picked, the head time of the best other lane then and that lane's
@@ -89,7 +99,7 @@ export class InputMerge {
     private readonly bounded: boolean,
     private readonly eventTime: EventTimeReader,
   ) {
-    this.lanes = lanes.map((l, index) => ({ ...l, index, queue: [], head: 0, headTime: Number.NaN, headValue: undefined, accepted: l.position }));
+    this.lanes = lanes.map((l, index) => ({ ...l, index, queue: [], head: 0, headTime: Number.NaN, headValue: undefined, headEventTime: Number.NaN, accepted: l.position }));
     for (const lane of this.lanes) this.byPartition.set(`${lane.topic}\u0000${lane.partition}`, lane);
   }
 
@@ -179,6 +189,7 @@ export class InputMerge {
     record.value = best.headValue;
     record.timestamp = fetched.timestamp;
     record.time = best.headTime;
+    record.eventTime = best.headEventTime;
     best.headTime = Number.NaN;
     best.headValue = undefined;
     if (best.head === best.queue.length) {
@@ -196,9 +207,10 @@ export class InputMerge {
 
   /** Decodes the head of a lane for its event time; one without sorts with the record fed before it. */
   private readHead(lane: Lane): void {
-    const { time, value } = this.eventTime(lane.source, lane.queue[lane.head]!, lane.partition);
-    lane.headTime = time ?? lane.lastTime;
-    lane.headValue = value;
+    const read = this.eventTime(lane.source, lane.queue[lane.head]!, lane.partition);
+    lane.headTime = read.time ?? lane.lastTime;
+    lane.headEventTime = read.time ?? Number.NaN;
+    lane.headValue = read.value;
   }
 }
 

@@ -14,6 +14,8 @@ export type WorkerMessage =
     type: 'ready'; worker: number; pipeline: string; group: string; tasks: number; mode: 'single' | 'per-partition';
     /** What this run writes: each output with its topic (suffixed in re-runs) and the topic of the normal run. */
     outputs: { output: string; layer: string; kind: string; topic: string; baseTopic: string }[];
+    /** CPU time (user plus system) used until ready, in ms: loading the modules and the pipeline, connecting. */
+    cpuMs: number;
   }
   | { type: 'heartbeat'; worker: number }
   | { type: 'assigned'; worker: number; tasks: number[] }

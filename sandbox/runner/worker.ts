@@ -123,9 +123,11 @@ export class Worker {
     if (!needsKafkajs(this.config.kafka)) {
       this.fetcher = await Fetcher.connect({ bootstrap: this.config.kafka.brokers.join(','), clientId: `medallion-run-${this.config.group}-${this.config.workerIndex}`, maxWaitMs: 100, partitionMaxBytes: PARTITION_FETCH_BYTES, maxBytes: FETCH_BYTES });
     }
+    const cpu = process.cpuUsage();
     send({
       type: 'ready', worker: this.config.workerIndex, pipeline: this.plan.name, group: this.config.group, tasks: this.layout.tasks, mode: this.layout.mode,
       outputs: this.outputs().map((o) => ({ output: o.name, layer: o.layer, kind: o.kind, topic: o.topic + this.config.topicSuffix, baseTopic: o.topic })),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     });
     this.consumer = this.kafka.consumer({
       groupId: this.config.group,

@@ -25,6 +25,11 @@ export class JobContext {
   readonly buffers = new Map<string, OutputRecord[]>();
   readonly topics = new Map<string, string>();
   readonly metrics: Metrics = { expectations: {}, late: {}, deadLetters: {}, duplicates: {} };
+  /**
+   * Records written to any output since the last drain: a runner drains once enough wait, because
+   * records held longer than a young-generation collection's interval are copied by it.
+   */
+  pending = 0;
   /** Side outputs that a downstream operator also reads as a stream, and who reads them. */
   private readonly readers = new Map<string, ((record: OutputRecord) => void)[]>();
 
@@ -62,6 +67,7 @@ export class JobContext {
     if (buffer === undefined) throw new Error(`unknown output "${output}"`);
     const record: OutputRecord = { output, topic: this.topics.get(output)!, kind, id, key, value, eventTime, lineage: this.maxPositions > 0 ? lin : null };
     buffer.push(record);
+    this.pending++;
     const readers = this.readers.get(output);
     // Synchronous, in write order: a side output read as a stream stays as deterministic as the rest.
     if (readers !== undefined) for (const reader of readers) reader(record);

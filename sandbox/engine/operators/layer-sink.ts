@@ -20,6 +20,7 @@ export class LayerOperator extends Operator {
       output: this.def.name, topic: this.def.topic, kind: rec.retract ? 'retract' : 'insert', id: rec.id(), key: rec.key, value: rec.value,
       eventTime: rec.ts, lineage: ctx.maxPositions > 0 ? ctx.lineage(rec) : null,
     });
+    ctx.pending++;
     if (this.outs.length > 0) this.emit(rec);
   }
 }

@@ -24,6 +24,13 @@ export interface SourceRecord {
   readonly key?: unknown;
   /** The Kafka record timestamp in ms, used when the source takes event time from it. */
   readonly timestamp?: number;
+  /**
+   * The event time a runner already read with this source's own codec and event-time function (as
+   * an input merge must), `value` then being the decoded value: the source uses both as they are
+   * instead of decoding and extracting a second time. Absent or NaN: the source does both. Ignored
+   * by sources whose event time is the Kafka timestamp.
+   */
+  readonly eventTime?: number;
 }
 
 interface PartitionState {
@@ -95,7 +102,7 @@ export class SourceOperator extends Operator {
     const p = this.beginBatch(partition);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      this.one(p, partition, r.offset, r.value, r.key, r.timestamp ?? Number.NaN);
+      this.one(p, partition, r.offset, r.value, r.key, r.timestamp ?? Number.NaN, r.eventTime ?? Number.NaN);
     }
   }
 
@@ -106,7 +113,7 @@ export class SourceOperator extends Operator {
       this.ingestFused(p, partition, firstOffset, values, this.fused);
       return;
     }
-    for (let i = 0; i < values.length; i++) this.one(p, partition, firstOffset + i, values[i], undefined, Number.NaN);
+    for (let i = 0; i < values.length; i++) this.one(p, partition, firstOffset + i, values[i], undefined, Number.NaN, Number.NaN);
   }
 
   /**
@@ -129,7 +136,7 @@ export class SourceOperator extends Operator {
     const window = fused.window;
     const delay = this.delay;
     if (eventTime === 'timestamp') {
-      for (let i = 0; i < values.length; i++) this.one(p, partition, firstOffset + i, values[i], undefined, Number.NaN);
+      for (let i = 0; i < values.length; i++) this.one(p, partition, firstOffset + i, values[i], undefined, Number.NaN, Number.NaN);
       return;
     }
     for (let i = 0; i < values.length; i++) {
@@ -196,7 +203,7 @@ export class SourceOperator extends Operator {
     return p;
   }
 
-  private one(p: PartitionState, partition: number, offset: number, raw: unknown, rawKey: unknown, timestamp: number): void {
+  private one(p: PartitionState, partition: number, offset: number, raw: unknown, rawKey: unknown, timestamp: number, known: number): void {
     const src = this.src;
     p.next = offset + 1;
     const rec = this.rec;
@@ -210,10 +217,14 @@ export class SourceOperator extends Operator {
     rec.retract = false;
     let ts: number;
     try {
-      if (src.decode !== null) rec.value = src.decode(raw);
       if (src.eventTime === 'timestamp') {
+        if (src.decode !== null) rec.value = src.decode(raw);
         ts = timestamp;
+      } else if (!Number.isNaN(known)) {
+        // Read already, by the runner's merge: the value is decoded and this is its event time.
+        ts = known;
       } else {
+        if (src.decode !== null) rec.value = src.decode(raw);
         // Extractors declared with one parameter never see the metadata, so it is filled in only for the others.
         if (this.wantsMeta) {
           const meta = this.meta;

@@ -6,11 +6,17 @@ import type { Pane } from './pane';
 export class Session {
   /** Set once the session was merged away or fired; stale timers for it are skipped. */
   dead = false;
+  /** The key the session belongs to, so a timer can hold the session alone. */
+  key: unknown = undefined;
   constructor(
     public start: number,
     public end: number,
     public pane: Pane,
-    /** Orders sessions that close at the same watermark, so firing order survives a restore. */
+    /**
+     * Orders sessions that close at the same watermark, so firing order survives a restore. A session
+     * that grows takes a new number, as a session newly made from the merge would; a timer whose
+     * number is not the session's is stale.
+     */
     public seq: number,
   ) {}
 }

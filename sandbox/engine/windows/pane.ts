@@ -24,11 +24,26 @@ export function newPane(aggs: readonly Aggregator[], lineage: boolean): Pane {
   return new Pane(accs, 0, 0, undefined, '', lineage ? { positions: [], total: 0 } : null);
 }
 
+/** Empties a pane for reuse, as newPane() would make it. */
+export function resetPane(pane: Pane, aggs: readonly Aggregator[]): void {
+  const accs = pane.accs;
+  for (let i = 0; i < aggs.length; i++) accs[i] = aggs[i]!.init();
+  pane.live = 0;
+  pane.changes = 0;
+  pane.last = undefined;
+  pane.lastIdBase = '';
+  if (pane.lin !== null) {
+    pane.lin.positions.length = 0;
+    pane.lin.total = 0;
+  }
+}
+
 /**
- * Adds (or retracts) one record whose extracted inputs are in `xs`. Every new accumulator is computed
- * before any is stored, so a user reducer that throws leaves the pane as it was.
+ * Adds (or retracts) one record whose extracted inputs are in `xs`; `position` as for addLineage.
+ * Every new accumulator is computed before any is stored, so a user reducer that throws leaves the
+ * pane as it was.
  */
-export function accumulate(pane: Pane, aggs: readonly Aggregator[], xs: readonly unknown[], scratch: unknown[], rec: Rec, maxPositions: number): void {
+export function accumulate(pane: Pane, aggs: readonly Aggregator[], xs: readonly unknown[], scratch: unknown[], rec: Rec, maxPositions: number, position: string | null = null): void {
   const n = aggs.length;
   const accs = pane.accs;
   if (rec.retract) {
@@ -38,7 +53,7 @@ export function accumulate(pane: Pane, aggs: readonly Aggregator[], xs: readonly
   }
   for (let i = 0; i < n; i++) accs[i] = scratch[i];
   pane.live += rec.retract ? -1 : 1;
-  if (pane.lin !== null && !rec.retract) addLineage(pane.lin, rec, maxPositions);
+  if (pane.lin !== null && !rec.retract) addLineage(pane.lin, rec, maxPositions, position);
 }
 
 /** The value a pane emits: the key, the window and each aggregate under its name. */

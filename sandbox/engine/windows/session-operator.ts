@@ -1,6 +1,6 @@
 // Session windows: gap-based per key, merging as records arrive (merging-window-set.ts). A session closes
-// when the watermark reaches its end plus the allowed lateness. Timers are lazy: a session that grew or
-// merged away leaves a stale heap entry that is re-queued or skipped when it comes up.
+// when the watermark reaches its end plus the allowed lateness. Timers are lazy: a session that grew
+// keeps the timer it opened with, which is queued again when it comes up; one merged away is skipped.
 import type { Aggregator } from '../aggregators';
 import type { WindowNode } from '../plan';
 import { Rec, type LateRecord } from '../record';
@@ -10,17 +10,13 @@ import { Operator } from '../operators/operator';
 import { validateWindow } from './assigners';
 import { findOverlaps, Session, type SessionList } from './merging-window-set';
 import { keyText } from './window-operator';
-import { accumulate, loadPane, newPane, paneResult, savePane, type Pane } from './pane';
+import { accumulate, loadPane, newPane, paneResult, resetPane, savePane, type Pane } from './pane';
 import { closesAt, type Trigger } from './triggers';
-
-interface Timer {
-  readonly key: unknown;
-  readonly session: Session;
-}
 
 export class SessionOperator extends Operator {
   private readonly sessions = new Map<unknown, SessionList>();
-  private readonly timers = new MinHeap<Timer>();
+  /** One timer per open session, set when it opened; one that comes up early is queued again (onWatermark). */
+  private readonly timers = new MinHeap<Session>();
   private readonly aggs: Aggregator[];
   private readonly names: string[];
   private readonly trigger: Trigger;
@@ -30,6 +26,7 @@ export class SessionOperator extends Operator {
   private readonly idPrefix: string;
   private nextSeq = 0;
   private readonly overlap = { first: 0, count: 0 };
+  private readonly ownPane: Pane;
 
   constructor(ctx: JobContext, readonly def: WindowNode, owner: Owner, retracting: boolean) {
     super(ctx, def, owner);
@@ -45,6 +42,7 @@ export class SessionOperator extends Operator {
     this.xs = new Array<unknown>(this.aggs.length);
     this.scratch = new Array<unknown>(this.aggs.length);
     this.idPrefix = `${owner.name}/${def.id}/`;
+    this.ownPane = newPane(this.aggs, ctx.maxPositions > 0);
   }
 
   push(rec: Rec): void {
@@ -84,39 +82,58 @@ export class SessionOperator extends Operator {
       this.afterAdd(rec, inside);
       return;
     }
-    const pane = newPane(aggs, this.ctx.maxPositions > 0);
+    if (count === 0) {
+      const pane = newPane(aggs, this.ctx.maxPositions > 0);
+      try {
+        accumulate(pane, aggs, xs, this.scratch, rec, this.ctx.maxPositions);
+      } catch (error) {
+        if (list.length === 0) this.sessions.delete(rec.key);
+        this.fail('aggregate', rec, error);
+        return;
+      }
+      const session = new Session(start, end, pane, this.nextSeq++);
+      session.key = rec.key;
+      list.splice(first, 0, session);
+      this.timers.push(closesAt(this.trigger, end), session.seq, session);
+      this.afterAdd(rec, session);
+      return;
+    }
+    // The record's window reaches past the sessions it meets: it is accumulated into a pane of its
+    // own, which is then merged with theirs. That pane lives only until the merge, so one scratch
+    // pane serves every record and the merge allocates nothing per record.
+    const own = this.ownPane;
+    resetPane(own, aggs);
     try {
-      accumulate(pane, aggs, xs, this.scratch, rec, this.ctx.maxPositions);
+      accumulate(own, aggs, xs, this.scratch, rec, this.ctx.maxPositions);
     } catch (error) {
-      if (list.length === 0) this.sessions.delete(rec.key);
       this.fail('aggregate', rec, error);
       return;
     }
-    let session: Session;
-    if (count === 0) {
-      session = new Session(start, end, pane, this.nextSeq++);
-      list.splice(first, 0, session);
-      this.timers.push(closesAt(this.trigger, end), session.seq, { key: rec.key, session });
-    } else {
-      const merged = list.slice(first, first + count);
-      if (this.trigger.emit === 'update') for (const s of merged) this.retractStanding(rec.key, s);
-      let acc = pane;
-      let lo = start;
-      let hi = end;
-      let changes = 0;
-      for (const s of merged) {
-        s.dead = true;
-        if (s.pane.changes > changes) changes = s.pane.changes;
-        acc = this.mergeInto(s.pane, acc);
-        if (s.start < lo) lo = s.start;
-        if (s.end > hi) hi = s.end;
-      }
-      // Ids continue after the highest change number of any merged session, so none is reused.
-      acc.changes = changes;
-      session = new Session(lo, hi, acc, this.nextSeq++);
-      list.splice(first, count, session);
-      this.timers.push(closesAt(this.trigger, hi), session.seq, { key: rec.key, session });
+    if (this.trigger.emit === 'update') for (let i = first; i < first + count; i++) this.retractStanding(rec.key, list[i]!);
+    let acc = own;
+    let lo = start;
+    let hi = end;
+    let changes = 0;
+    for (let i = first; i < first + count; i++) {
+      const s = list[i]!;
+      if (s.pane.changes > changes) changes = s.pane.changes;
+      acc = this.mergeInto(s.pane, acc);
+      if (s.start < lo) lo = s.start;
+      if (s.end > hi) hi = s.end;
     }
+    // Ids continue after the highest change number of any merged session, so none is reused.
+    acc.changes = changes;
+    // The merged session is the last one merged, kept as an object with the merged bounds and the next
+    // sequence number, exactly as a new session would be; the others are dead.
+    const session = list[first + count - 1]!;
+    for (let i = first; i < first + count - 1; i++) list[i]!.dead = true;
+    session.start = lo;
+    session.end = hi;
+    session.pane = acc;
+    session.seq = this.nextSeq++;
+    if (count > 1) list.splice(first, count - 1);
+    // Its timer is not moved now: when it comes up it is queued again at the session's closing time and
+    // sequence number (see onWatermark), which fires sessions in the same order as moving it at once.
     this.afterAdd(rec, session);
   }
 
@@ -178,14 +195,17 @@ export class SessionOperator extends Operator {
     const timers = this.timers;
     while (timers.peekTime() <= wm) {
       const entry = timers.pop()!;
-      const { key, session } = entry.item;
+      const session = entry.item;
       if (session.dead) continue;
       const due = closesAt(this.trigger, session.end);
-      if (due !== entry.time) {
-        // The session grew since this timer was set: queue it again at its real closing time.
-        timers.push(due, session.seq, entry.item);
+      if (due !== entry.time || entry.seq !== session.seq) {
+        // The session grew since this timer was set: queue it again at its closing time and current
+        // sequence number. That key is above the one just taken, so sessions fire in (time, sequence)
+        // order exactly as if every growth had moved the timer at once; a session has one timer.
+        timers.push(due, session.seq, session);
         continue;
       }
+      const key = session.key;
       session.dead = true;
       const list = this.sessions.get(key)!;
       list.splice(list.indexOf(session), 1);
@@ -219,7 +239,10 @@ export class SessionOperator extends Operator {
     for (const [key, list] of s.keys) {
       const sessions = list.map(([start, end, seq, pane]) => new Session(start, end, loadPane(pane, this.aggs), seq));
       this.sessions.set(key, sessions);
-      for (const session of sessions) this.timers.push(closesAt(this.trigger, session.end), session.seq, { key, session });
+      for (const session of sessions) {
+        session.key = key;
+        this.timers.push(closesAt(this.trigger, session.end), session.seq, session);
+      }
     }
   }
 }

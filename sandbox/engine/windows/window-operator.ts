@@ -64,6 +64,8 @@ export class WindowOperator extends Operator {
     const wm = this.wm;
     const update = this.trigger.emit === 'update';
     let accepted = 0;
+    // A hopping window counts a record in several panes: its position string is made once for all.
+    const position = n > 1 && rec.lin === null && this.ctx.maxPositions > 0 ? rec.position() : null;
     for (let j = 0; j < n; j++) {
       const end = ends[j]!;
       if (end + lateness <= wm) continue;
@@ -81,7 +83,7 @@ export class WindowOperator extends Operator {
         byKey.set(rec.key, pane);
       }
       try {
-        accumulate(pane, aggs, xs, this.scratch, rec, this.ctx.maxPositions);
+        accumulate(pane, aggs, xs, this.scratch, rec, this.ctx.maxPositions, position);
       } catch (error) {
         this.fail('aggregate', rec, error);
         return;
