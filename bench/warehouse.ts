@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- warehouse [--records N]`
+ * `npm run bench -- warehouse [--records N] [--sample-records N]`
  *
  * kcat produces N small JSON records (default 1,000,000, about 90 bytes each) into the sandbox
  * broker running as its own process. Then, in this process and in the same run:
@@ -7,9 +7,15 @@
  * 2. the materializer consumes them into a fresh warehouse file: the figure;
  * 3. `Warehouse.ingest` appends the same records from memory, with no Kafka: the write path alone
  *    (only the ingest calls are timed, not building the records);
- * 4. the raw DuckDB appender appends the same rows, already parsed: DuckDB's ceiling.
+ * 4. the raw DuckDB appender appends the same rows, already parsed, and DuckDB's own `read_json`
+ *    loads the same lines into a table: DuckDB's ceilings.
  * Each phase reports rows per wall-clock second and rows per CPU-second of this process.
- * Last, query latency over the 1,000,000-row table for results of 10,000 rows.
+ * Then query latency over the 1,000,000-row table for results of 10,000 rows.
+ *
+ * Last, the sample pipeline's real outputs (bench/support/warehouse-sample-outputs.ts: 32 topics,
+ * lineage headers, bronze poison lines), repeated to about `--sample-records` (default 200,000),
+ * are produced with their headers and materialized; DuckDB's `read_json` of the same values (the
+ * JSON objects only, no headers) is the ceiling measured beside it.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,17 +27,20 @@ import { describeResult, runCommand } from '../test/support/run-command';
 import { makeTempDir } from '../test/support/temp-dir';
 import type { IncomingRecord } from '../sandbox/warehouse/index';
 import { Materializer, Warehouse } from '../sandbox/warehouse/index';
+import { produceSampleRecords, readJsonCeiling, sampleOutputRecords, writeCeilingFiles } from './support/warehouse-sample-outputs';
 
 const topic = 'bench.events';
 
-function parseArgs(args: string[]): { records: number } {
-  const options = { records: 1_000_000 };
+function parseArgs(args: string[]): { records: number; sampleRecords: number } {
+  const options = { records: 1_000_000, sampleRecords: 200_000 };
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--records') {
+    const name = args[i];
+    if (name === '--records' || name === '--sample-records') {
       const v = Number(args[++i]);
-      if (!Number.isInteger(v) || v <= 0) throw new Error('--records needs a positive integer');
-      options.records = v;
-    } else throw new Error(`unknown option ${args[i]}; known: --records N`);
+      if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} needs a positive integer`);
+      if (name === '--records') options.records = v;
+      else options.sampleRecords = v;
+    } else throw new Error(`unknown option ${name}; known: --records N, --sample-records N`);
   }
   return options;
 }
@@ -138,7 +147,7 @@ function median(values: number[]): number {
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const { records } = parseArgs(args);
+  const { records, sampleRecords } = parseArgs(args);
   const temp = makeTempDir('medallion-bench-warehouse-');
   const broker = await startChildBroker({ dataDir: path.join(temp.path, 'kafka') });
   try {
@@ -152,9 +161,11 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     if (produced.code !== 0) throw new Error(`kcat produce failed: ${describeResult(produced)}`);
 
     const rates: Record<string, { rowsPerSecond: number; rowsPerCpuSecond: number }> = {};
-    const report = (name: string, wallMs: number, cpuMs: number) => {
-      rates[name] = { rowsPerSecond: perSecond(records, wallMs), rowsPerCpuSecond: perSecond(records, cpuMs) };
-      console.log(`${name.padEnd(24)} ${rates[name]!.rowsPerSecond.toLocaleString().padStart(9)} rows/s, ${rates[name]!.rowsPerCpuSecond.toLocaleString().padStart(9)} rows per CPU-second`);
+    const report = (name: string, wallMs: number, cpuMs: number, rows = records) => {
+      rates[name] = { rowsPerSecond: perSecond(rows, wallMs), rowsPerCpuSecond: perSecond(rows, cpuMs) };
+      console.log(
+        `${name.padEnd(28)} ${rates[name]!.rowsPerSecond.toLocaleString().padStart(9)} rows/s, ${rates[name]!.rowsPerCpuSecond.toLocaleString().padStart(9)} rows per CPU-second (${((cpuMs * 1000) / rows).toFixed(2)} CPU-µs per row)`,
+      );
     };
     const consume = await timed(() => consumeOnly(broker.bootstrap, records));
     report('kafkajsConsumeOnly', consume.value, consume.cpuMs);
@@ -190,16 +201,51 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     report('ingestFromMemory', ingest.wallMs, ingest.cpuMs);
     const appender = await rawAppender(temp.path, lines);
     report('rawAppenderCeiling', appender.wallMs, appender.cpuMs);
+    const readJson = await timed(() => readJsonCeiling(path.join(temp.path, 'read-json.duckdb'), [input]));
+    report('readJsonCeiling', readJson.wallMs, readJson.cpuMs);
 
+    const samples = await sampleOutputRecords(temp.path);
+    const copies = Math.max(1, Math.round(sampleRecords / samples.length));
+    const sampleTopics = [...new Set(samples.map((r) => r.topic))];
+    const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, requestTimeout: 30_000, connectionTimeout: 10_000 });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: sampleTopics.map((topic) => ({ topic, numPartitions: 1 })), timeout: 10_000 });
+    await admin.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    const sampleRows = await produceSampleRecords(producer, samples, copies);
+    await producer.disconnect();
+    console.log(`sample outputs: ${samples.length} records over ${sampleTopics.length} topics, produced ${copies} times (${sampleRows} records)`);
+    const sampleWarehouse = await Warehouse.open({ path: path.join(temp.path, 'samples.duckdb') });
+    const sampleMaterialize = await timed(async () => {
+      const materializer = await Materializer.start(sampleWarehouse, { bootstrap: broker.bootstrap, topics: sampleTopics });
+      await materializer.waitUntilCaughtUp(600_000, 20);
+      await materializer.stop();
+    });
+    const materializedSamples = Number((await sampleWarehouse.query(`SELECT ${sampleTopics.map((t) => `(SELECT count(*) FROM "${sampleWarehouse.tableOf(t)}")`).join(' + ')}`)).rows[0]?.[0]);
+    await sampleWarehouse.close();
+    if (materializedSamples !== sampleRows) throw new Error(`materialized ${materializedSamples} of ${sampleRows} sample records`);
+    report('sampleOutputsMaterializer', sampleMaterialize.wallMs, sampleMaterialize.cpuMs, sampleRows);
+    const ceilingFiles = await writeCeilingFiles(temp.path, samples, copies);
+    const sampleCeiling = await timed(() => readJsonCeiling(path.join(temp.path, 'samples-read-json.duckdb'), ceilingFiles.files));
+    report('sampleOutputsReadJsonCeiling', sampleCeiling.wallMs, sampleCeiling.cpuMs, ceilingFiles.rows);
+
+    const cpuRatio = (a: string, b: string) => Number((rates[a]!.rowsPerCpuSecond / rates[b]!.rowsPerCpuSecond).toFixed(2));
     const ratios = {
       materializerOverAppenderCeiling: Number((rates.materializer!.rowsPerSecond / rates.rawAppenderCeiling!.rowsPerSecond).toFixed(2)),
       materializerOverConsumeOnly: Number((rates.materializer!.rowsPerSecond / rates.kafkajsConsumeOnly!.rowsPerSecond).toFixed(2)),
+      materializerOverReadJsonCeilingPerCpu: cpuRatio('materializer', 'readJsonCeiling'),
+      sampleOutputsOverReadJsonCeilingPerCpu: cpuRatio('sampleOutputsMaterializer', 'sampleOutputsReadJsonCeiling'),
     };
     // maxRSS is in kilobytes; it covers the whole run, DuckDB's memory included.
     const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-    console.log(`materializer/appender ceiling ${ratios.materializerOverAppenderCeiling}, materializer/consume only ${ratios.materializerOverConsumeOnly}, peak RSS ${(peakRssBytes / 1e6).toFixed(0)} MB`);
+    console.log(
+      `materializer/appender ceiling ${ratios.materializerOverAppenderCeiling}, materializer/consume only ${ratios.materializerOverConsumeOnly}, per CPU-second: materializer/read_json ${ratios.materializerOverReadJsonCeilingPerCpu}, sample outputs/read_json ${ratios.sampleOutputsOverReadJsonCeilingPerCpu}, peak RSS ${(peakRssBytes / 1e6).toFixed(0)} MB`,
+    );
     return {
       records,
+      sampleRecords: sampleRows,
       ratios,
       peakRssBytes,
       averageRecordBytes: Math.round(bytes / records),

@@ -102,6 +102,8 @@ export class Materializer {
   private readonly consumed = new Map<string, number>();
   /** Bumped by each reset of the fetch positions; groups fetched before it are dropped. */
   private epoch = 0;
+  /** A commit failed: the next group is dropped and reading starts again from the warehouse's positions. */
+  private rewindPending = false;
   private lastRefresh = 0;
   private refreshing: Promise<void> | undefined;
   private loop: Promise<void> = Promise.resolve();
@@ -252,8 +254,10 @@ export class Materializer {
       if (this.stopped) break;
       // A group fetched before a failed commit would leave a gap: it is dropped, and every partition
       // is read again from the warehouse's position. Nothing is fetching or committing now, so
-      // the positions set here are exact.
-      if (group.epoch !== this.epoch) {
+      // the positions set here are exact. The epoch alone does not tell: a commit that failed while
+      // topics were listed, before this fetch took its epoch, left the fetcher past the failed rows.
+      if (group.epoch !== this.epoch || this.rewindPending) {
+        this.rewindPending = false;
         this.rewind();
         continue;
       }
@@ -293,6 +297,7 @@ export class Materializer {
       // and whatever was fetched meanwhile is dropped: appending it would leave a gap.
       this.report(`materializing ${[...new Set(group.batches.map((b) => `${b.topic}/${b.partition}`))].join(', ')} failed, reading again`, error);
       this.epoch++;
+      this.rewindPending = true;
     }
   }
 
