@@ -5,6 +5,7 @@
 import type { GroupCoordinator } from './groups/index';
 import type { HandlerRegistry } from './handlers/registry';
 import type { ProducerIds } from './producers/producer-ids';
+import type { SaslAuthenticator } from './sasl/index';
 import type { TopicManager } from './topics/topic-manager';
 import type { TransactionCoordinator } from './transactions/transaction-coordinator';
 
@@ -35,6 +36,8 @@ export interface BrokerContext {
   readonly transactions: TransactionCoordinator;
   readonly registry: HandlerRegistry;
   readonly log: BrokerLogger;
+  /** The SASL users and mechanisms; absent when clients need not authenticate. */
+  readonly sasl?: SaslAuthenticator;
   /** Wall-clock milliseconds; injected so tests can move time. */
   now(): number;
 }

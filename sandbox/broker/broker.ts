@@ -10,6 +10,7 @@ import { FileOffsetStore, GroupCoordinator } from './groups/index';
 import { allHandlers } from './handlers/index';
 import { HandlerRegistry } from './handlers/registry';
 import { ProducerIds } from './producers/producer-ids';
+import { SaslAuthenticator, type SaslOptions } from './sasl/index';
 import { RequestDispatcher } from './server/request-dispatcher';
 import { TcpServer } from './server/tcp-server';
 import { TopicManager } from './topics/topic-manager';
@@ -67,6 +68,21 @@ export interface BrokerOptions {
    * @default 100
    */
   groupInitialRebalanceDelayMs?: number;
+  /**
+   * Serve over TLS with this certificate chain and private key, PEM text (read files yourself, as
+   * `medallion sandbox start --tls-cert --tls-key` does). Clients connect with TLS on; no client
+   * certificates are asked for.
+   * @default plain TCP
+   * @example { cert: readFileSync('server.pem'), key: readFileSync('server-key.pem') }
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /**
+   * Require SASL authentication (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) from every connection before
+   * anything but ApiVersions. Over `tls` this is Kafka's SASL_SSL, without it SASL_PLAINTEXT.
+   * @default no authentication
+   * @example { users: { alice: 'alice-secret' } }
+   */
+  sasl?: SaslOptions;
   /** Where the broker reports what it does. @default messages on stderr */
   logger?: BrokerLogger;
 }
@@ -104,6 +120,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     store: offsetStore,
     initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs ?? 100,
   });
+  const sasl = options.sasl ? new SaslAuthenticator(options.sasl) : undefined;
   const registry = new HandlerRegistry(allHandlers);
   const producerIds = new ProducerIds(dataDir);
   const transactions = new TransactionCoordinator(dataDir, producerIds, topics, groups);
@@ -119,6 +136,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     transactions,
     registry,
     log,
+    ...(sasl ? { sasl } : {}),
     now: () => Date.now(),
   };
   const dispatcher = new RequestDispatcher(registry, context);
@@ -128,6 +146,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       host,
       port: options.port ?? 9092,
       maxFrameBytes: options.maxFrameBytes ?? 100 * 1024 * 1024,
+      ...(options.tls ? { tls: options.tls } : {}),
       onProtocolError: (remote, reason) => log.warn(`closed connection from ${remote}: ${reason}`),
     });
   } catch (error) {

@@ -13,6 +13,7 @@ import { leaveGroupHandler } from './13-leave-group';
 import { syncGroupHandler } from './14-sync-group';
 import { describeGroupsHandler } from './15-describe-groups';
 import { listGroupsHandler } from './16-list-groups';
+import { saslHandshakeHandler } from './17-sasl-handshake';
 import { apiVersionsHandler } from './18-api-versions';
 import { createTopicsHandler } from './19-create-topics';
 import { deleteTopicsHandler } from './20-delete-topics';
@@ -22,6 +23,7 @@ import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn';
 import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn';
 import { endTxnHandler } from './26-end-txn';
 import { txnOffsetCommitHandler } from './28-txn-offset-commit';
+import { saslAuthenticateHandler } from './36-sasl-authenticate';
 import { deleteGroupsHandler } from './42-delete-groups';
 import type { AnyApiHandler } from './registry';
 
@@ -39,6 +41,7 @@ export const allHandlers: readonly AnyApiHandler[] = [
   syncGroupHandler,
   describeGroupsHandler,
   listGroupsHandler,
+  saslHandshakeHandler,
   apiVersionsHandler,
   createTopicsHandler,
   deleteTopicsHandler,
@@ -48,5 +51,6 @@ export const allHandlers: readonly AnyApiHandler[] = [
   endTxnHandler,
   txnOffsetCommitHandler,
   describeConfigsHandler,
+  saslAuthenticateHandler,
   deleteGroupsHandler,
 ];

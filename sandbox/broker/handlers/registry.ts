@@ -4,6 +4,7 @@
  */
 import type { ApiMessages } from '../codec/index';
 import type { BrokerContext } from '../broker-context';
+import type { ConnectionSession } from '../sasl/index';
 
 export type ApiKey = keyof ApiMessages & number;
 export type ApiRequest<K extends ApiKey> = ApiMessages[K]['request'];
@@ -22,6 +23,10 @@ export interface RequestContext {
    * it from its pool and takes it back once the response is written.
    */
   allocate(size: number): Buffer;
+  /** What the broker remembers about this connection between requests (its SASL state). */
+  readonly session: ConnectionSession;
+  /** Sends this request's response, then closes the connection (a failed SASL exchange). */
+  closeAfterResponse(reason: string): void;
 }
 
 /** `null` means "send no response at all", which Produce with acks=0 requires (pitfall 4). */

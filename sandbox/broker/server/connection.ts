@@ -7,6 +7,7 @@
  * Anything malformed closes this connection only; the broker keeps serving everyone else.
  */
 import type { Socket } from 'node:net';
+import { ConnectionSession } from '../sasl/index';
 import type { BufferPool } from './buffer-pool';
 import { FrameError, FrameReader } from './frame-reader';
 import type { RequestDispatcher } from './request-dispatcher';
@@ -25,8 +26,11 @@ export class Connection {
   private readonly reader: FrameReader;
   private readonly queue: Buffer[] = [];
   private processing = false;
+  /** Set once a response that must be the last is written; whatever the peer sends after is dropped. */
+  private ending = false;
   private readonly closeListeners = new Set<() => void>();
   readonly remoteAddress: string;
+  readonly session = new ConnectionSession();
 
   constructor(
     private readonly socket: Socket,
@@ -64,6 +68,7 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.ending) return;
     let frames: Buffer[];
     try {
       frames = this.reader.push(chunk);
@@ -101,6 +106,16 @@ export class Connection {
           return;
         }
         if (outcome.kind === 'respond' && !this.socket.destroyed) this.write(outcome.chunks);
+        if (outcome.kind === 'respond' && outcome.thenClose !== undefined) {
+          // end(), not destroy(): the response (a SASL failure's reason) must reach the client first.
+          this.options.onProtocolError(this.remoteAddress, outcome.thenClose);
+          this.queue.length = 0;
+          this.ending = true;
+          this.socket.end();
+          // A peer that never closes its side must not hold the socket open.
+          setTimeout(() => this.socket.destroy(), 2_000).unref();
+          return;
+        }
         if (this.queue.length <= 16 && this.socket.isPaused()) this.socket.resume();
       }
     } finally {

@@ -10,9 +10,11 @@ import { CodecError, decodeRequest, decodeRequestHeader, encodeResponse } from '
 import type { BrokerContext } from '../broker-context';
 import type { HandlerRegistry, RequestContext } from '../handlers/registry';
 import { ErrorCode } from '../handlers/error-codes';
+import type { ConnectionSession } from '../sasl/index';
 
 export type DispatchOutcome =
-  | { kind: 'respond'; chunks: Buffer[] }
+  /** `thenClose` says why the connection must close once the response is written. */
+  | { kind: 'respond'; chunks: Buffer[]; thenClose?: string }
   | { kind: 'silent' }
   | { kind: 'close'; reason: string };
 
@@ -21,9 +23,13 @@ export interface ConnectionView {
   onClose(listener: () => void): () => void;
   /** A buffer for bytes the response will carry; the connection takes it back once written. */
   allocate?(size: number): Buffer;
+  readonly session: ConnectionSession;
 }
 
 const API_VERSIONS_KEY = 18;
+
+/** What a connection may ask before it has authenticated, when SASL is on. */
+const BEFORE_AUTHENTICATION = new Set([API_VERSIONS_KEY, 17, 36]);
 
 export class RequestDispatcher {
   constructor(
@@ -39,6 +45,9 @@ export class RequestDispatcher {
       return { kind: 'close', reason: `malformed request header: ${describe(error)}` };
     }
     const { apiKey, apiVersion, correlationId } = header;
+    if (this.broker.sasl && !connection.session.authenticated && !BEFORE_AUTHENTICATION.has(apiKey)) {
+      return { kind: 'close', reason: `API key ${apiKey} before SASL authentication` };
+    }
     const handler = this.registry.get(apiKey);
     if (!handler) return { kind: 'close', reason: `unknown API key ${apiKey}` };
     if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
@@ -55,6 +64,7 @@ export class RequestDispatcher {
       if (error instanceof CodecError) return { kind: 'close', reason: `malformed request (key ${apiKey} v${apiVersion}): ${error.message}` };
       throw error;
     }
+    let thenClose: string | undefined;
     const ctx: RequestContext = {
       broker: this.broker,
       apiVersion,
@@ -62,6 +72,10 @@ export class RequestDispatcher {
       remoteAddress: connection.remoteAddress,
       onClose: (listener) => connection.onClose(listener),
       allocate: connection.allocate ? (size) => connection.allocate!(size) : Buffer.allocUnsafe,
+      session: connection.session,
+      closeAfterResponse: (reason) => {
+        thenClose = reason;
+      },
     };
     let response: unknown;
     try {
@@ -73,7 +87,8 @@ export class RequestDispatcher {
     }
     if (response === null) return { kind: 'silent' };
     try {
-      return { kind: 'respond', chunks: encodeResponse(apiKey as never, apiVersion, correlationId, response as never) };
+      const chunks = encodeResponse(apiKey as never, apiVersion, correlationId, response as never);
+      return thenClose === undefined ? { kind: 'respond', chunks } : { kind: 'respond', chunks, thenClose };
     } catch (error) {
       // A response that cannot be encoded (say an int64 beyond 2^53 that a malformed request put
       // there) must cost this connection only; thrown from here it would end the whole process.

@@ -1,8 +1,10 @@
 /**
- * The listening socket. It binds 127.0.0.1 unless told otherwise, and tracks its connections so
- * close() can end them all.
+ * The listening socket, plain TCP or TLS. It binds 127.0.0.1 unless told otherwise, and tracks its
+ * connections so close() can end them all. Over TLS the same protocol is spoken once the handshake
+ * is done; a client that fails the handshake (plain TCP on a TLS port, say) loses its connection only.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import { BufferPool } from './buffer-pool';
 import { Connection } from './connection';
 import type { RequestDispatcher } from './request-dispatcher';
@@ -11,6 +13,8 @@ export interface TcpServerOptions {
   host: string;
   port: number;
   maxFrameBytes: number;
+  /** The server's certificate chain and private key, PEM; without them the listener is plain TCP. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   onProtocolError(remote: string, reason: string): void;
 }
 
@@ -22,11 +26,21 @@ export class TcpServer {
   private readonly bufferPool = new BufferPool();
 
   private constructor(dispatcher: RequestDispatcher, options: TcpServerOptions) {
-    this.server = net.createServer((socket) => {
+    const accept = (socket: net.Socket) => {
       const connection = new Connection(socket, dispatcher, { ...options, bufferPool: this.bufferPool });
       this.connections.add(connection);
       socket.on('close', () => this.connections.delete(connection));
-    });
+    };
+    if (options.tls) {
+      const server = tls.createServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout: 10_000 }, accept);
+      server.on('tlsClientError', (error, socket) => {
+        options.onProtocolError(`${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, `TLS handshake failed: ${error.message}`);
+        socket.destroy();
+      });
+      this.server = server;
+    } else {
+      this.server = net.createServer(accept);
+    }
   }
 
   static listen(dispatcher: RequestDispatcher, options: TcpServerOptions): Promise<TcpServer> {
