@@ -1,8 +1,8 @@
 /**
  * SaslHandshake (key 17), versions 0–1.
- * v0 is followed by raw SASL bytes outside Kafka framing; v1 by SaslAuthenticate requests. Only v1
- * is served: kafkajs 2 and librdkafka both use v1 when ApiVersions lists SaslAuthenticate, and the
- * v0 flow would need the connection to read unframed bytes.
+ * v0 is followed by bare size-prefixed SASL tokens outside Kafka's request framing (the dispatcher
+ * hands them to the exchange); v1 by SaslAuthenticate requests. kafkajs 2 and librdkafka both use
+ * v1, but librdkafka only authenticates at all when ApiVersions lists v0 too.
  *
  * A mechanism the broker does not offer gets UNSUPPORTED_SASL_MECHANISM with the ones it does; a
  * handshake on a broker without SASL, or a second one on a connection, gets ILLEGAL_SASL_STATE.
@@ -13,7 +13,7 @@ import { defineHandler } from './registry';
 
 export const saslHandshakeHandler = defineHandler({
   apiKey: 17,
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 1,
   handle(request, ctx) {
     const sasl = ctx.broker.sasl;
@@ -25,7 +25,7 @@ export const saslHandshakeHandler = defineHandler({
       ctx.closeAfterResponse(`unsupported SASL mechanism ${request.mechanism}`);
       return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: [...sasl.mechanisms] };
     }
-    ctx.session.sasl = { kind: 'handshaken', mechanism: request.mechanism, exchange: sasl.begin(request.mechanism) };
+    ctx.session.sasl = { kind: 'handshaken', mechanism: request.mechanism, exchange: sasl.begin(request.mechanism), unframed: ctx.apiVersion === 0 };
     return { errorCode: ErrorCode.NONE, mechanisms: [...sasl.mechanisms] };
   },
 });

@@ -7,7 +7,11 @@ import type { SaslExchange, SaslMechanism } from './sasl-authenticator';
 
 export type SaslState =
   | { kind: 'unauthenticated' }
-  | { kind: 'handshaken'; mechanism: SaslMechanism; exchange: SaslExchange }
+  /**
+   * `unframed`: the handshake was v0, so the client sends its SASL messages as bare size-prefixed
+   * tokens, not SaslAuthenticate requests, and gets bare tokens back.
+   */
+  | { kind: 'handshaken'; mechanism: SaslMechanism; exchange: SaslExchange; unframed: boolean }
   | { kind: 'authenticated'; user: string; mechanism: SaslMechanism };
 
 export class ConnectionSession {

@@ -53,6 +53,8 @@ export class ScramServerExchange {
   constructor(
     private readonly mechanism: ScramMechanism,
     private readonly credentialOf: (user: string) => ScramCredential | undefined,
+    /** The server's part of the nonce; given by tests to replay RFC 7677's example. */
+    private readonly serverNonce: () => string = () => randomBytes(18).toString('base64'),
   ) {}
 
   next(message: Buffer): ScramStep {
@@ -76,7 +78,7 @@ export class ScramServerExchange {
     const credential = this.credentialOf(name);
     // An unknown user is told the same as a wrong password, at the end, so names cannot be probed.
     const effective = credential ?? scramCredential(this.mechanism, randomBytes(16).toString('hex'));
-    const nonce = clientNonce + randomBytes(18).toString('base64');
+    const nonce = clientNonce + this.serverNonce();
     const serverFirst = `r=${nonce},s=${effective.salt.toString('base64')},i=${effective.iterations}`;
     this.state = { kind: 'awaiting-final', user: credential ? name : '', credential: effective, nonce, clientFirstBare, serverFirst };
     return { kind: 'challenge', bytes: Buffer.from(serverFirst, 'utf8') };
@@ -88,7 +90,10 @@ export class ScramServerExchange {
     if (proofAt < 0) throw new SaslFailure('invalid SCRAM client-final message: no proof');
     const withoutProof = text.slice(0, proofAt);
     const attributes = parseAttributes(withoutProof);
-    if (attributes.get('r') !== state.nonce) throw new SaslFailure('invalid SCRAM client-final message: the nonce does not match');
+    // RFC 5802 wants the nonce back exactly; librdkafka (2.0 at least) sends its own nonce in front
+    // of it once more. Kafka accepts any nonce that ends with the one it sent, and so do we: the
+    // proof still covers the message as sent, and our random part is still in it.
+    if (!(attributes.get('r') ?? '').endsWith(state.nonce)) throw new SaslFailure('invalid SCRAM client-final message: the nonce does not match');
     const binding = attributes.get('c');
     if (binding !== 'biws' && binding !== 'eSws') throw new SaslFailure('invalid SCRAM client-final message: channel binding must be "n,," or "y,,"');
     const hash = hashOf(this.mechanism);

@@ -9,7 +9,7 @@ import { startTestBroker, type TestBroker } from '../../../test/support/in-proce
 import { consumeMessages } from '../../../test/support/kafkajs-client';
 import { RawConnection } from '../../../test/support/raw-connection';
 import { makeTestCertificates, type TestCertificates } from '../../../test/support/test-certificates';
-import { apiVersionsV0, metadataV1, parseApiVersionsV0 } from '../../../test/support/wire-requests';
+import { apiVersionsV0, metadataV1, parseApiVersionsV0, requestHeader } from '../../../test/support/wire-requests';
 
 const USERS = { alice: 'alice-secret', 'bob,=odd': 'pässword with spaces' };
 
@@ -106,13 +106,46 @@ test('without authentication only ApiVersions is answered; any other request clo
     const raw = await RawConnection.open(broker.broker.host, broker.broker.port);
     await raw.sendFrame(apiVersionsV0(1));
     const versions = parseApiVersionsV0((await raw.readFrame(5_000))!);
-    assert.deepEqual(versions.apis.get(17), [1, 1], 'SaslHandshake v1 is advertised');
+    assert.deepEqual(versions.apis.get(17), [0, 1], 'SaslHandshake v0-v1 is advertised (librdkafka needs v0 listed)');
     assert.deepEqual(versions.apis.get(36), [0, 2], 'SaslAuthenticate v0-v2 is advertised');
     await raw.sendFrame(metadataV1(2, null));
     assert.equal(await raw.waitClosed(5_000), true, 'Metadata before authentication closes the connection');
 
     const plain = new Kafka({ clientId: 'x', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 }, sasl: { mechanism: 'plain', username: 'alice', password: 'alice-secret' } });
     await assert.rejects(plain.admin().connect(), { type: 'UNSUPPORTED_SASL_MECHANISM' }, 'a mechanism the broker does not offer is refused');
+  } finally {
+    await broker.close();
+  }
+});
+
+/** SaslHandshake v0, written by hand: the request header and the mechanism as an int16-sized string. */
+function saslHandshakeV0(correlationId: number, mechanism: string): Buffer {
+  const name = Buffer.from(mechanism, 'utf8');
+  const size = Buffer.alloc(2);
+  size.writeInt16BE(name.length);
+  return Buffer.concat([requestHeader(17, 0, correlationId), size, name]);
+}
+
+test('after a v0 handshake the PLAIN token goes bare, outside Kafka framing, and a wrong one closes the connection', { timeout: 30_000 }, async () => {
+  const broker = await startTestBroker({ sasl: { users: USERS } });
+  try {
+    for (const [password, accepted] of [['alice-secret', true], ['wrong', false]] as const) {
+      const raw = await RawConnection.open(broker.broker.host, broker.broker.port);
+      await raw.sendFrame(saslHandshakeV0(1, 'PLAIN'));
+      const handshake = (await raw.readFrame(5_000))!;
+      assert.equal(handshake.readInt32BE(0), 1, 'correlation id');
+      assert.equal(handshake.readInt16BE(4), 0, 'no error');
+      await raw.sendFrame(Buffer.from(`\0alice\0${password}`, 'utf8'));
+      if (!accepted) {
+        assert.equal(await raw.waitClosed(5_000), true, 'a wrong bare token closes the connection');
+        continue;
+      }
+      assert.equal((await raw.readFrame(5_000))!.length, 0, 'PLAIN answers success with an empty token');
+      await raw.sendFrame(metadataV1(2, null));
+      const metadata = (await raw.readFrame(5_000))!;
+      assert.equal(metadata.readInt32BE(0), 2, 'once authenticated, Metadata is answered');
+      raw.destroy();
+    }
   } finally {
     await broker.close();
   }

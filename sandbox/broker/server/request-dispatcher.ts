@@ -10,7 +10,7 @@ import { CodecError, decodeRequest, decodeRequestHeader, encodeResponse } from '
 import type { BrokerContext } from '../broker-context';
 import type { HandlerRegistry, RequestContext } from '../handlers/registry';
 import { ErrorCode } from '../handlers/error-codes';
-import type { ConnectionSession } from '../sasl/index';
+import { SaslFailure, type ConnectionSession } from '../sasl/index';
 
 export type DispatchOutcome =
   /** `thenClose` says why the connection must close once the response is written. */
@@ -38,6 +38,8 @@ export class RequestDispatcher {
   ) {}
 
   async dispatch(frame: Buffer, connection: ConnectionView): Promise<DispatchOutcome> {
+    const sasl = connection.session.sasl;
+    if (sasl.kind === 'handshaken' && sasl.unframed) return answerUnframedToken(frame, connection, this.broker.log);
     let header: ReturnType<typeof decodeRequestHeader>;
     try {
       header = decodeRequestHeader(frame);
@@ -95,6 +97,28 @@ export class RequestDispatcher {
       this.broker.log.error(`encoding the response to API key ${apiKey} v${apiVersion} failed: ${describe(error)}`);
       return { kind: 'close', reason: 'response could not be encoded' };
     }
+  }
+}
+
+/**
+ * After a SaslHandshake v0 the client's frames are bare SASL tokens and so are our answers (a size
+ * and the bytes); a failed exchange just closes the connection, since there is no error field.
+ */
+function answerUnframedToken(frame: Buffer, connection: ConnectionView, log: BrokerContext['log']): DispatchOutcome {
+  const state = connection.session.sasl;
+  if (state.kind !== 'handshaken') return { kind: 'close', reason: 'bare SASL token outside a v0 handshake' };
+  try {
+    const step = state.exchange.next(frame);
+    if (step.kind === 'done') {
+      connection.session.sasl = { kind: 'authenticated', user: step.user, mechanism: state.mechanism };
+      log.info(`${connection.remoteAddress} authenticated as ${step.user} with ${state.mechanism}`);
+    }
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(step.bytes.length);
+    return { kind: 'respond', chunks: [size, step.bytes] };
+  } catch (error) {
+    if (!(error instanceof SaslFailure)) throw error;
+    return { kind: 'close', reason: `SASL ${state.mechanism} authentication failed: ${error.message}` };
   }
 }
 
