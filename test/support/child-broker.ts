@@ -32,6 +32,8 @@ export interface ChildBrokerOptions {
   /** 0 picks a free port; restarts can pass the old port so clients reconnect to the same address. */
   port?: number;
   partitions?: number;
+  /** Extra flags for `sandbox start`, such as `--tls-cert FILE`. */
+  brokerArgs?: string[];
   /** Extra flags for node itself, such as `--cpu-prof`. */
   nodeArgs?: string[];
   startTimeoutMs?: number;
@@ -51,6 +53,7 @@ export async function startChildBroker(options: ChildBrokerOptions): Promise<Chi
     options.dataDir,
     '--partitions',
     String(options.partitions ?? 1),
+    ...(options.brokerArgs ?? []),
   ];
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -40,8 +40,8 @@ export function registerSandboxCommands(program: Command): void {
         autoCreateTopics: opts.autoCreate,
         ...securityOptions(opts),
       });
-      const security = `${opts.tlsCert ? 'TLS' : 'plain TCP'}${opts.saslUsers ? ' with SASL' : ''}`;
-      console.log(`sandbox broker listening (${security}); bootstrap ${broker.bootstrap} (data in ${opts.dataDir})`);
+      const security = [opts.tlsCert ? 'TLS' : '', opts.saslUsers ? 'SASL' : ''].filter(Boolean).join(' + ');
+      console.log(`sandbox broker listening${security ? ` (${security})` : ''}; bootstrap ${broker.bootstrap} (data in ${opts.dataDir})`);
       const stop = () => {
         console.log('stopping sandbox broker');
         void broker.close().then(() => process.exit(0));
