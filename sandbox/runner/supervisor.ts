@@ -305,9 +305,10 @@ export async function startPipelineRun(options: PipelineRunOptions): Promise<Pip
           fail(`worker ${slot.index} failed ${slot.restarts + 1} times; last: ${reason}${location ? ` at ${location}` : ''}`);
         } else {
           slot.restarts++;
+          // Not unref'd: while the worker is down this timer may be all that keeps the CLI's process alive.
           setTimeout(() => {
             if (!stopping) launch(slot);
-          }, 300 * slot.restarts).unref();
+          }, 300 * slot.restarts);
         }
       });
     });

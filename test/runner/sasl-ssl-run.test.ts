@@ -15,6 +15,7 @@ import { startPipelineRun } from '../../sandbox/runner';
 import { kafkaClient } from '../../sandbox/runner/kafka-client';
 import type { KafkaConnection } from '../../sandbox/runner/run-options';
 import { startTestBroker } from '../support/in-process-broker';
+import { runCommand } from '../support/run-command';
 import { makeTestCertificates } from '../support/test-certificates';
 import { makeTempDir } from '../support/temp-dir';
 import { withTimeout } from '../support/timeouts';
@@ -115,6 +116,26 @@ test('the samples pipeline runs over SASL_SSL (SCRAM-SHA-512) and writes exactly
   } finally {
     await broker.close();
     work.remove();
+    certs.remove();
+  }
+});
+
+test('medallion run with a wrong SASL password fails with exit code 1 and the broker\'s reason', { timeout: 60_000 }, async () => {
+  const certs = makeTestCertificates();
+  const broker = await startTestBroker({ tls: { cert: certs.cert, key: certs.key }, sasl: { users: { [SASL.username]: SASL.password } } });
+  try {
+    const result = await runCommand(process.execPath, [
+      '--require', 'tsx/cjs', path.join(REPO, 'sandbox', 'cli', 'main.ts'), 'run', path.join(REPO, 'samples', 'shop.pipeline.ts'),
+      '--bootstrap', broker.bootstrap, '--tls-ca', certs.caFile, '--exit-when-caught-up',
+      '--sasl-mechanism', SASL.mechanism, '--sasl-username', SASL.username, '--sasl-password', 'not the password',
+    ], { timeoutMs: 45_000, cwd: REPO });
+    assert.equal(result.timedOut, false);
+    // Before the supervisor's restart timer was kept referenced, the process ended here with code 0
+    // as soon as the first worker died, without retrying or saying the run failed.
+    assert.equal(result.code, 1, `exit code; output: ${(result.stdout + result.stderr).slice(-1500)}`);
+    assert.match(result.stdout + result.stderr, /run failed: .*invalid credentials with SCRAM-SHA-512/);
+  } finally {
+    await broker.close();
     certs.remove();
   }
 });
