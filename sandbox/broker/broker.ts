@@ -147,6 +147,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       port: options.port ?? 9092,
       maxFrameBytes: options.maxFrameBytes ?? 100 * 1024 * 1024,
       ...(options.tls ? { tls: options.tls } : {}),
+      // Kafka's sasl.server.max.receive.size: SASL messages are small, and nothing else is read before.
+      ...(sasl ? { unauthenticatedMaxFrameBytes: 512 * 1024 } : {}),
       onProtocolError: (remote, reason) => log.warn(`closed connection from ${remote}: ${reason}`),
     });
   } catch (error) {

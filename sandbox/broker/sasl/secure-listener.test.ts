@@ -81,6 +81,20 @@ for (const mechanism of ['plain', 'scram-sha-256', 'scram-sha-512'] as const) {
   });
 }
 
+test('once authenticated, frames up to the full limit are accepted again (a 700 KiB record)', { timeout: 30_000 }, async () => {
+  const kafka = kafkaFor(saslSsl.bootstrap, { sasl: { mechanism: 'scram-sha-512', username: 'alice', password: 'alice-secret' } });
+  const producer = kafka.producer();
+  await producer.connect();
+  const value = 'x'.repeat(700 * 1024);
+  try {
+    await producer.send({ topic: 'big-after-auth', messages: [{ value }] });
+  } finally {
+    await producer.disconnect();
+  }
+  const read = await consumeMessages(kafka, { topic: 'big-after-auth', groupId: 'big-reader', count: 1, timeoutMs: 10_000 });
+  assert.equal(read[0]?.message.value?.length, value.length);
+});
+
 for (const mechanism of ['plain', 'scram-sha-512'] as const) {
   test(`a wrong password with ${mechanism} gets SASL_AUTHENTICATION_FAILED and others are still served`, { timeout: 30_000 }, async () => {
     const refused = kafkaFor(saslSsl.bootstrap, { sasl: { mechanism, username: 'alice', password: 'not her password' } as SASLOptions }).admin();
@@ -110,6 +124,12 @@ test('without authentication only ApiVersions is answered; any other request clo
     assert.deepEqual(versions.apis.get(36), [0, 2], 'SaslAuthenticate v0-v2 is advertised');
     await raw.sendFrame(metadataV1(2, null));
     assert.equal(await raw.waitClosed(5_000), true, 'Metadata before authentication closes the connection');
+
+    const big = await RawConnection.open(broker.broker.host, broker.broker.port);
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(600 * 1024);
+    await big.write(size);
+    assert.equal(await big.waitClosed(5_000), true, 'a frame over 512 KiB before authentication closes the connection at its size');
 
     const plain = new Kafka({ clientId: 'x', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 }, sasl: { mechanism: 'plain', username: 'alice', password: 'alice-secret' } });
     await assert.rejects(plain.admin().connect(), { type: 'UNSUPPORTED_SASL_MECHANISM' }, 'a mechanism the broker does not offer is refused');

@@ -17,6 +17,11 @@ const PRODUCE_KEY = 0;
 
 export interface ConnectionOptions {
   maxFrameBytes: number;
+  /**
+   * With SASL on, the largest frame accepted before the connection has authenticated, so a peer
+   * without credentials cannot make the broker hold 100 MiB (Kafka's sasl.server.max.receive.size).
+   */
+  unauthenticatedMaxFrameBytes?: number;
   /** Lends the large buffers of fetch reads and of frames; they go back once written or appended. */
   bufferPool?: BufferPool;
   onProtocolError(remote: string, reason: string): void;
@@ -39,7 +44,9 @@ export class Connection {
   ) {
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     const pool = options.bufferPool;
-    this.reader = new FrameReader(options.maxFrameBytes, pool ? (size) => pool.allocate(size) : undefined);
+    const before = options.unauthenticatedMaxFrameBytes;
+    const limit = before === undefined ? options.maxFrameBytes : () => (this.session.authenticated ? options.maxFrameBytes : Math.min(before, options.maxFrameBytes));
+    this.reader = new FrameReader(limit, pool ? (size) => pool.allocate(size) : undefined);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => this.socket.destroy());

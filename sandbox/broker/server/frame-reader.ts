@@ -15,11 +15,12 @@ export class FrameReader {
   private expected = -1;
 
   /**
-   * @param maxFrameBytes the largest frame accepted, like Kafka's socket.request.max.bytes.
+   * @param maxFrameBytes the largest frame accepted, like Kafka's socket.request.max.bytes; a
+   *   function is asked for each frame (the limit is lower before SASL authentication).
    * @param allocate where a frame that spans several reads is assembled (a pool may lend it).
    */
   constructor(
-    private readonly maxFrameBytes: number,
+    private readonly maxFrameBytes: number | (() => number),
     private readonly allocate: (size: number) => Buffer = Buffer.allocUnsafe,
   ) {}
 
@@ -32,8 +33,9 @@ export class FrameReader {
       if (this.expected < 0) {
         if (this.buffered < 4) break;
         const size = this.peekInt32();
-        if (size < 0 || size > this.maxFrameBytes) {
-          throw new FrameError(`frame size ${size} outside 0..${this.maxFrameBytes}`);
+        const limit = typeof this.maxFrameBytes === 'number' ? this.maxFrameBytes : this.maxFrameBytes();
+        if (size < 0 || size > limit) {
+          throw new FrameError(`frame size ${size} outside 0..${limit}`);
         }
         this.consume(4);
         this.expected = size;

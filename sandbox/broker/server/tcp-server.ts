@@ -13,6 +13,8 @@ export interface TcpServerOptions {
   host: string;
   port: number;
   maxFrameBytes: number;
+  /** The frame limit before SASL authentication; absent when the broker does not require SASL. */
+  unauthenticatedMaxFrameBytes?: number;
   /** The server's certificate chain and private key, PEM; without them the listener is plain TCP. */
   tls?: { cert: string | Buffer; key: string | Buffer };
   onProtocolError(remote: string, reason: string): void;
