@@ -1,6 +1,6 @@
-// librdkafka (confluent-kafka-python) against the broker over SASL_SSL with SCRAM-SHA-512: it
-// produces and reads back its records, a wrong password is refused with librdkafka's authentication
-// error, and what librdkafka wrote kafkajs reads too over the same listener.
+// librdkafka (confluent-kafka-python) against the broker over SASL_SSL, SCRAM-SHA-512 foremost and
+// PLAIN and SCRAM-SHA-256 once each: it produces and reads back its records, a wrong password is
+// refused with librdkafka's authentication error, and what librdkafka wrote kafkajs reads too.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -24,8 +24,8 @@ after(async () => {
   certs?.remove();
 });
 
-async function roundTrip(password: string, topic: string): Promise<{ values?: string[]; error?: string }> {
-  const result = await runCommand('/usr/bin/python3', [script, broker.bootstrap, certs.caFile, 'SCRAM-SHA-512', 'carol', password, topic, '20'], { timeoutMs: 60_000 });
+async function roundTrip(password: string, topic: string, mechanism = 'SCRAM-SHA-512'): Promise<{ values?: string[]; error?: string }> {
+  const result = await runCommand('/usr/bin/python3', [script, broker.bootstrap, certs.caFile, mechanism, 'carol', password, topic, '20'], { timeoutMs: 60_000 });
   assert.equal(result.code, 0, `sasl_ssl_round_trip.py: ${describe(result)}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { values?: string[]; error?: string };
 }
@@ -47,6 +47,13 @@ test('librdkafka produces and consumes over SASL_SSL with SCRAM-SHA-512; kafkajs
   });
   const read = await consumeMessages(kafka, { topic: 'librdkafka-scram', groupId: 'kafkajs-check', count: 20, timeoutMs: 10_000 });
   assert.deepEqual(read.map((m) => m.message.value?.toString()), expected);
+});
+
+test('librdkafka also authenticates with PLAIN and SCRAM-SHA-256 over SSL', { timeout: 90_000 }, async () => {
+  for (const mechanism of ['PLAIN', 'SCRAM-SHA-256']) {
+    const out = await roundTrip('carol-secret', `librdkafka-${mechanism.toLowerCase()}`, mechanism);
+    assert.deepEqual(out.values, Array.from({ length: 20 }, (_, i) => `librdkafka ${i}`), mechanism);
+  }
 });
 
 test('librdkafka with a wrong SCRAM-SHA-512 password gets an authentication error carrying the broker\'s reason', { timeout: 90_000 }, async () => {
