@@ -1,5 +1,6 @@
 // A kafkajs client for any Kafka: bootstrap servers, SASL (PLAIN, SCRAM) and TLS, as the run's options say.
-import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { kafkajsSecurity } from '../wire/kafka-security';
 import type { KafkaConnection } from './run-options';
 
 export function kafkaClient(connection: KafkaConnection, clientId: string): Kafka {
@@ -16,11 +17,7 @@ export function kafkaConfig(connection: KafkaConnection, clientId: string): Kafk
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
     retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2_000 },
+    ...kafkajsSecurity(connection),
   };
-  if (connection.tls) config.ssl = connection.tls === true ? true : { ca: [connection.tls.ca] };
-  if (connection.sasl) {
-    const { mechanism, username, password } = connection.sasl;
-    config.sasl = { mechanism, username, password } as SASLOptions;
-  }
   return config;
 }

@@ -1,5 +1,7 @@
 // The options of one pipeline run, shared by the CLI, the library entry and the worker processes.
-// Everything here is JSON-safe because the supervisor hands it to each worker on its command line.
+// Everything here is JSON-safe because the supervisor hands it to each worker in its environment
+// (MEDALLION_WORKER_CONFIG), where a password stays off the command line.
+import type { SaslCredentials, TlsOption } from '../wire/kafka-security';
 
 /** How a run reaches Kafka: any Kafka, not only the sandbox. */
 export interface KafkaConnection {
@@ -13,13 +15,13 @@ export interface KafkaConnection {
    * @default none
    * @example { mechanism: 'scram-sha-256', username: 'runner', password: 'secret' }
    */
-  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  sasl?: SaslCredentials;
   /**
    * TLS: true for the system's trusted CAs, or a CA certificate in PEM to trust instead.
    * @default false
    * @example { ca: '-----BEGIN CERTIFICATE-----\n...' }
    */
-  tls?: boolean | { ca: string };
+  tls?: TlsOption;
   /**
    * The client on the data path: 'wire' (sandbox/wire, lean and fast, plain connections only) or
    * kafkajs. With TLS or SASL kafkajs is used whatever this says. Group membership is always kafkajs's.

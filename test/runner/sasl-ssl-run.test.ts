@@ -8,9 +8,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Kafka, Message } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { replay } from '../../sandbox/replay';
-import type { RecordSink } from '../../sandbox/replay/produce/record-sink';
 import { startPipelineRun } from '../../sandbox/runner';
 import { kafkaClient } from '../../sandbox/runner/kafka-client';
 import type { KafkaConnection } from '../../sandbox/runner/run-options';
@@ -22,30 +21,6 @@ import { withTimeout } from '../support/timeouts';
 import { assertExactlyOnce, loadPipeline, referenceOutputs, REPO, runnerOutputs, type ReadRecord } from './runner-harness';
 
 const SASL = { mechanism: 'scram-sha-512', username: 'runner', password: 'runner-secret' } as const;
-
-/** A replay sink producing with kafkajs over the given connection: idempotent, acks from all. */
-async function secureSink(kafka: Kafka): Promise<RecordSink> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  const admin = kafka.admin();
-  await Promise.all([producer.connect(), admin.connect()]);
-  return {
-    async partitionsFor(topic, createWith) {
-      if (!(await admin.listTopics()).includes(topic)) await admin.createTopics({ topics: [{ topic, numPartitions: createWith ?? 1 }], waitForLeaders: true });
-      return (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions.length;
-    },
-    async send(records) {
-      const byTopic = new Map<string, Message[]>();
-      for (const r of records) {
-        if (!byTopic.has(r.topic)) byTopic.set(r.topic, []);
-        byTopic.get(r.topic)!.push({ key: r.key, value: r.value, partition: r.partition, headers: r.headers, ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}) });
-      }
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    },
-    async close() {
-      await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
-    },
-  };
-}
 
 /**
  * Reads `count` records of `topics` from the beginning with kafkajs (read_committed), then waits a
@@ -85,7 +60,7 @@ test('the samples pipeline runs over SASL_SSL (SCRAM-SHA-512) and writes exactly
     const connection: KafkaConnection = { brokers: [broker.bootstrap], sasl: { ...SASL }, tls: { ca: certs.ca } };
     const kafka = kafkaClient(connection, 'sasl-ssl-run-test');
     const replayed = await replay({
-      source: path.join(REPO, 'samples', 'data'), bootstrap: broker.bootstrap, sink: await secureSink(kafka),
+      source: path.join(REPO, 'samples', 'data'), bootstrap: broker.bootstrap, sasl: { ...SASL }, tls: { ca: certs.ca },
       progress: false, stateFile: path.join(work.path, 'replay.json'), onBadRecord: () => {},
     });
     assert.ok(replayed.records > 3000, `the samples were replayed (${replayed.records} records)`);

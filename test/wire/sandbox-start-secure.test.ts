@@ -1,6 +1,6 @@
 // `medallion sandbox start --tls-cert --tls-key --sasl-users` through the real CLI in its own
-// process: kafkajs connects with TLS and SCRAM-SHA-256, and bad files are refused with a message
-// naming the option and the file.
+// process: kafkajs connects with TLS and SCRAM-SHA-256, `medallion replay` produces with the same
+// options, and bad files are refused with a message naming the option and the file.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import { makeTempDir } from '../support/temp-dir';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
-test('sandbox start with TLS and SASL users serves kafkajs over SASL_SSL', { timeout: 60_000 }, async () => {
+test('sandbox start with TLS and SASL users serves kafkajs and medallion replay over SASL_SSL', { timeout: 60_000 }, async () => {
   const certs = makeTestCertificates();
   const data = makeTempDir('medallion-cli-secure-');
   const users = path.join(certs.dir, 'users.json');
@@ -30,6 +30,22 @@ test('sandbox start with TLS and SASL users serves kafkajs over SASL_SSL', { tim
     try {
       await admin.createTopics({ topics: [{ topic: 'over-the-cli', numPartitions: 2 }] });
       assert.ok((await admin.listTopics()).includes('over-the-cli'));
+
+      // The replayer over the same listener, its password from the environment, not the command line.
+      const lines = path.join(data.path, 'secured.ndjson');
+      writeFileSync(lines, Array.from({ length: 25 }, (_, i) => JSON.stringify({ id: `r${i}`, ts: 1_700_000_000_000 + i })).join('\n') + '\n');
+      const replay = (...extra: string[]) => runCommand(process.execPath, [
+        '--require', 'tsx/cjs', path.join(REPO, 'sandbox', 'cli', 'main.ts'), 'replay', lines, '--bootstrap', broker.bootstrap,
+        '--state', path.join(data.path, 'replay-state.json'), '--sasl-mechanism', 'scram-sha-256', '--sasl-username', 'dave', '--tls-ca', certs.caFile, ...extra,
+      ], { timeoutMs: 30_000, cwd: REPO, env: { ...process.env, MEDALLION_SASL_PASSWORD: 'dave-secret' } });
+      const replayed = await replay();
+      assert.equal(replayed.code, 0, replayed.stderr);
+      assert.match(replayed.stdout, /secured\.ndjson → secured: 25 records/);
+      const ends = await admin.fetchTopicOffsets('secured');
+      assert.equal(ends.reduce((sum, p) => sum + Number(p.high), 0), 25, 'every replayed record is in the topic');
+      const wire = await replay('--client', 'wire');
+      assert.notEqual(wire.code, 0);
+      assert.match(wire.stderr, /'wire' client speaks plain Kafka only; SASL and TLS need client 'kafkajs'/);
     } finally {
       await admin.disconnect();
     }

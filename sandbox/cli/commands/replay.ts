@@ -3,9 +3,10 @@
 // opt-in: replaying the same files again is how a session is reproduced, so a plain run starts over.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_BOOTSTRAP, replay } from '../../replay/produce/replay';
+import { addKafkaSecurityOptions, kafkaSecurityOf, type KafkaSecurityFlags } from '../kafka-security-options';
 import { nonNegativeIntOption, positiveIntOption } from '../options';
 
-interface ReplayFlags {
+interface ReplayFlags extends KafkaSecurityFlags {
   client?: 'wire' | 'kafkajs';
   bootstrap: string;
   topicPrefix?: string;
@@ -23,7 +24,7 @@ interface ReplayFlags {
 }
 
 export function registerReplayCommands(program: Command): void {
-  program
+  const command = program
     .command('replay')
     .description('Produce NDJSON, JSON-array and CSV files into Kafka topics (one topic per file), with keys, headers and event-time timestamps.')
     .argument('<source>', 'a file, or a folder of .ndjson, .jsonl, .json and .csv files')
@@ -40,7 +41,8 @@ export function registerReplayCommands(program: Command): void {
     .option('--resume', 'continue an interrupted replay after its last acknowledged records')
     .option('--state <file>', 'replay-state file (default: .medallion/replay-state.json)')
     .option('--batch <n>', 'most records per produce request', positiveIntOption)
-    .addOption(new Option('--client <client>', "the producer: the replayer's own lean idempotent one, or kafkajs").choices(['wire', 'kafkajs']))
+    .addOption(new Option('--client <client>', "the producer: the replayer's own lean idempotent one, or kafkajs (which SASL and TLS use)").choices(['wire', 'kafkajs']));
+  addKafkaSecurityOptions(command)
     .action(async (source: string, flags: ReplayFlags) => {
       const controller = new AbortController();
       const onSigint = (): void => {
@@ -55,6 +57,7 @@ export function registerReplayCommands(program: Command): void {
           bootstrap: flags.bootstrap,
           passes: typeof flags.loop === 'number' ? flags.loop : flags.loop ? Infinity : 1,
           signal: controller.signal,
+          ...kafkaSecurityOf(flags),
           ...definedOnly({
             topicPrefix: flags.topicPrefix,
             topic: flags.topic,

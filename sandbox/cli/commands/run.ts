@@ -2,21 +2,16 @@
 // `medallion rerun <pipeline.ts> --from-layer <layer>`: runs it again into fresh topics and diffs.
 // Human-readable progress by default; `--json` prints one JSON event per line for the extension and
 // the demo. Ctrl-C commits what the workers hold and leaves the group cleanly.
-import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { rerunPipeline, startPipelineRun, type PipelineRunOptions, type RunEvent, type RunMetrics } from '../../runner';
+import { addKafkaSecurityOptions, kafkaSecurityOf, type KafkaSecurityFlags } from '../kafka-security-options';
 import { nonNegativeIntOption, positiveIntOption } from '../options';
 
-interface RunFlags {
+interface RunFlags extends KafkaSecurityFlags {
   bootstrap: string;
   workers: number;
   group?: string;
   fromBeginning?: boolean;
-  saslMechanism?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
-  saslUsername?: string;
-  saslPassword?: string;
-  tls?: boolean;
-  tlsCa?: string;
   commitIntervalMs: number;
   exitWhenCaughtUp?: boolean;
   tasks: 'auto' | 'single' | 'per-partition';
@@ -27,19 +22,15 @@ interface RunFlags {
 
 export function registerRunCommands(program: Command): void {
   registerRerunCommand(program);
-  program
+  const run = program
     .command('run')
     .description('Run a pipeline file on Kafka: bronze topics in, silver and gold topics out, exactly once, in one or more worker processes.')
     .argument('<pipeline>', 'the pipeline file (TypeScript), whose default export is pipeline(...)')
     .option('--bootstrap <servers>', 'Kafka bootstrap servers, comma-separated', '127.0.0.1:9092')
     .option('--workers <n>', 'worker processes to start', positiveIntOption, 1)
     .option('--group <id>', 'consumer group; also names the changelog topic (default: medallion.<pipeline name>)')
-    .option('--from-beginning', 'with no checkpoint yet, read bronze from the earliest offsets (default: from the end)')
-    .option('--sasl-mechanism <mechanism>', 'SASL: plain, scram-sha-256 or scram-sha-512', mechanism)
-    .option('--sasl-username <user>', 'SASL user name')
-    .option('--sasl-password <password>', 'SASL password (or set MEDALLION_SASL_PASSWORD)')
-    .option('--tls', 'connect with TLS, trusting the system CAs')
-    .option('--tls-ca <file>', 'connect with TLS, trusting this CA certificate (PEM)')
+    .option('--from-beginning', 'with no checkpoint yet, read bronze from the earliest offsets (default: from the end)');
+  addKafkaSecurityOptions(run)
     .option('--commit-interval-ms <ms>', 'how often each task commits outputs, checkpoint and offsets', positiveIntOption, 200)
     .option('--exit-when-caught-up', 'treat bronze as bounded: stop once every partition reached the end offset seen at start, closing every window')
     .option('--tasks <mode>', 'auto, single (one task for everything) or per-partition (only when keys stay in their partitions)', taskMode, 'auto')
@@ -58,14 +49,8 @@ export function registerRunCommands(program: Command): void {
         ...(flags.group ? { group: flags.group } : {}),
         ...(flags.maxRate ? { maxRecordsPerSecond: flags.maxRate } : {}),
         ...(flags.hangTimeoutMs !== undefined ? { hangTimeoutMs: flags.hangTimeoutMs } : {}),
+        ...kafkaSecurityOf(flags),
       };
-      if (flags.saslMechanism) {
-        const password = flags.saslPassword ?? process.env.MEDALLION_SASL_PASSWORD;
-        if (!flags.saslUsername || password === undefined) throw new InvalidArgumentError('--sasl-mechanism needs --sasl-username and a password (--sasl-password or MEDALLION_SASL_PASSWORD)');
-        options.sasl = { mechanism: flags.saslMechanism, username: flags.saslUsername, password };
-      }
-      if (flags.tlsCa) options.tls = { ca: readFileSync(flags.tlsCa, 'utf8') };
-      else if (flags.tls) options.tls = true;
 
       const run = await startPipelineRun(options);
       const print = flags.json ? printJson : printHuman;
@@ -183,11 +168,6 @@ function printSummary(m: RunMetrics): void {
 }
 
 
-
-function mechanism(value: string): RunFlags['saslMechanism'] {
-  if (value !== 'plain' && value !== 'scram-sha-256' && value !== 'scram-sha-512') throw new InvalidArgumentError(`"${value}" is not plain, scram-sha-256 or scram-sha-512`);
-  return value;
-}
 
 function taskMode(value: string): RunFlags['tasks'] {
   if (value !== 'auto' && value !== 'single' && value !== 'per-partition') throw new InvalidArgumentError(`"${value}" is not auto, single or per-partition`);

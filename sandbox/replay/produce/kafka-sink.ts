@@ -1,6 +1,7 @@
 // Produces replayed records with kafkajs: an idempotent producer (so a retried request cannot
 // write a record twice), acks from all in-sync replicas, and whole batches per request.
 import { Kafka, logLevel, type Message, type TopicMessages } from 'kafkajs';
+import { kafkajsSecurity, type SaslCredentials, type TlsOption } from '../../wire/kafka-security';
 import type { RecordSink } from './record-sink';
 
 /** Options of {@link connectKafkaSink}. */
@@ -17,6 +18,17 @@ export interface KafkaSinkOptions {
    * @example 'medallion-replay-ci'
    */
   clientId?: string;
+  /**
+   * SASL credentials for a secured cluster.
+   * @default none
+   * @example { mechanism: 'scram-sha-512', username: 'replayer', password: 'secret' }
+   */
+  sasl?: SaslCredentials;
+  /**
+   * TLS: true for the system's trusted CAs, or a CA certificate in PEM to trust instead.
+   * @default false
+   */
+  tls?: TlsOption;
 }
 
 /** Connects a producer and an admin client to the cluster. */
@@ -26,6 +38,7 @@ export async function connectKafkaSink(options: KafkaSinkOptions): Promise<Recor
     brokers: options.bootstrap.split(',').map((b) => b.trim()),
     logLevel: logLevel.ERROR,
     retry: { retries: 5 },
+    ...kafkajsSecurity(options),
   });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   const admin = kafka.admin();

@@ -11,6 +11,7 @@ import { detectFormat, readSource, readSourceChunks, SOURCE_EXTENSIONS, type Sou
 import type { ReadStart, SourceRecord } from '../read/source-record';
 import { connectKafkaSink } from './kafka-sink';
 import { connectWireSink } from './wire/wire-sink';
+import type { SaslCredentials, TlsOption } from '../../wire/kafka-security';
 import { toOutgoing, wantedMembers, type OutgoingRecord, type PlacementState } from './outgoing-record';
 import { Pacer, systemClock, type WallClock } from './pacer';
 import { Progress } from './progress';
@@ -84,11 +85,23 @@ export interface ReplayOptions extends StreamOverrides {
   batchBytes?: number;
   /**
    * The Kafka client: 'wire' is the replayer's own lean idempotent producer over raw sockets,
-   * 'kafkajs' the kafkajs producer (slower; kept for comparison and as a fallback).
-   * @default 'wire'
+   * 'kafkajs' the kafkajs producer (slower; kept for comparison and as a fallback, and the one
+   * that speaks SASL and TLS).
+   * @default 'wire', or 'kafkajs' when `sasl` or `tls` is given
    * @example 'kafkajs'
    */
   client?: 'wire' | 'kafkajs';
+  /**
+   * SASL credentials for a secured cluster (produces with kafkajs).
+   * @default none
+   * @example { mechanism: 'scram-sha-512', username: 'replayer', password: 'secret' }
+   */
+  sasl?: SaslCredentials;
+  /**
+   * TLS (produces with kafkajs): true for the system's trusted CAs, or a CA certificate in PEM.
+   * @default false
+   */
+  tls?: TlsOption;
   /** Stops the replay after the batches in flight are acknowledged and the state saved. */
   signal?: AbortSignal;
   /** Where records go; by default a producer to `bootstrap` made by `client`. */
@@ -138,6 +151,14 @@ interface Cursor {
   produced: number;
 }
 
+/** The producer `client` names; SASL and TLS need kafkajs, since the wire client speaks plain Kafka only. */
+async function connectSink(options: ReplayOptions, bootstrap: string): Promise<RecordSink> {
+  const secured = options.sasl !== undefined || (options.tls !== undefined && options.tls !== false);
+  if (secured && options.client === 'wire') throw new Error("the 'wire' client speaks plain Kafka only; SASL and TLS need client 'kafkajs'");
+  if (secured || options.client === 'kafkajs') return connectKafkaSink({ bootstrap, sasl: options.sasl, tls: options.tls });
+  return connectWireSink({ bootstrap });
+}
+
 /** Replays files into Kafka; see {@link ReplayOptions}. */
 export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const started = performance.now();
@@ -145,7 +166,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const files = await listSources(options.source);
   if (files.length === 0) throw new Error(`no .ndjson, .jsonl, .json or .csv files in ${options.source}`);
   const state = ReplayState.load(options.stateFile ?? defaultStatePath(process.cwd()));
-  const sink = options.sink ?? (options.client === 'kafkajs' ? await connectKafkaSink({ bootstrap }) : await connectWireSink({ bootstrap }));
+  const sink = options.sink ?? (await connectSink(options, bootstrap));
   const maxInFlight = Math.max(1, sink.maxInFlight ?? 1);
   const clock = options.clock ?? systemClock;
   const pacer = new Pacer(options.speed, clock);
