@@ -22,12 +22,8 @@ export const saslAuthenticateHandler = defineHandler({
       return failure(ErrorCode.ILLEGAL_SASL_STATE, 'SaslAuthenticate is only valid after a successful SaslHandshake');
     }
     try {
-      const step = state.exchange.next(request.authBytes);
-      if (step.kind === 'done') {
-        ctx.session.sasl = { kind: 'authenticated', user: step.user, mechanism: state.mechanism };
-        ctx.broker.log.info(`${ctx.remoteAddress} authenticated as ${step.user} with ${state.mechanism}`);
-      }
-      return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: step.bytes, sessionLifetimeMs: 0 };
+      const authBytes = ctx.session.advance(state, request.authBytes, ctx.remoteAddress, ctx.broker.log);
+      return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes, sessionLifetimeMs: 0 };
     } catch (error) {
       if (!(error instanceof SaslFailure)) throw error;
       ctx.session.sasl = { kind: 'unauthenticated' };

@@ -108,14 +108,10 @@ function answerUnframedToken(frame: Buffer, connection: ConnectionView, log: Bro
   const state = connection.session.sasl;
   if (state.kind !== 'handshaken') return { kind: 'close', reason: 'bare SASL token outside a v0 handshake' };
   try {
-    const step = state.exchange.next(frame);
-    if (step.kind === 'done') {
-      connection.session.sasl = { kind: 'authenticated', user: step.user, mechanism: state.mechanism };
-      log.info(`${connection.remoteAddress} authenticated as ${step.user} with ${state.mechanism}`);
-    }
+    const bytes = connection.session.advance(state, frame, connection.remoteAddress, log);
     const size = Buffer.alloc(4);
-    size.writeInt32BE(step.bytes.length);
-    return { kind: 'respond', chunks: [size, step.bytes] };
+    size.writeInt32BE(bytes.length);
+    return { kind: 'respond', chunks: [size, bytes] };
   } catch (error) {
     if (!(error instanceof SaslFailure)) throw error;
     return { kind: 'close', reason: `SASL ${state.mechanism} authentication failed: ${error.message}` };
