@@ -289,6 +289,17 @@ export interface DecodedRecord {
  * floating-point arithmetic, up to 2^53; returns the position after it. The caller makes room.
  */
 export function writeZigzagVarint(buf: Uint8Array, at: number, value: number): number {
+  // Record fields are mostly small (deltas, lengths): those take 32-bit shifts, which cost far
+  // less than the division the general path needs for values up to 2^53.
+  if (value >= -0x40000000 && value < 0x40000000) {
+    let small = ((value << 1) ^ (value >> 31)) >>> 0;
+    while (small >= 0x80) {
+      buf[at++] = (small & 0x7f) | 0x80;
+      small >>>= 7;
+    }
+    buf[at++] = small;
+    return at;
+  }
   let z = value >= 0 ? value * 2 : -value * 2 - 1;
   while (z >= 0x80) {
     buf[at++] = (z % 128) | 0x80;
@@ -300,6 +311,10 @@ export function writeZigzagVarint(buf: Uint8Array, at: number, value: number): n
 
 /** Bytes {@link writeZigzagVarint} takes for `value`. */
 export function zigzagVarintSize(value: number): number {
+  if (value >= -0x40000000 && value < 0x40000000) {
+    const small = ((value << 1) ^ (value >> 31)) >>> 0;
+    return small < 0x80 ? 1 : small < 0x4000 ? 2 : small < 0x200000 ? 3 : small < 0x10000000 ? 4 : 5;
+  }
   let z = value >= 0 ? value * 2 : -value * 2 - 1;
   let size = 1;
   while (z >= 0x80) {

@@ -15,29 +15,6 @@ export interface BatchIdentity {
   baseSequence: number;
 }
 
-/** Zigzag varint size, with a shift-only path for the small values records are made of. */
-function varintSize(value: number): number {
-  if (value >= -0x40000000 && value < 0x40000000) {
-    const z = ((value << 1) ^ (value >> 31)) >>> 0;
-    return z < 0x80 ? 1 : z < 0x4000 ? 2 : z < 0x200000 ? 3 : z < 0x10000000 ? 4 : 5;
-  }
-  return zigzagVarintSize(value);
-}
-
-/** Writes a zigzag varint, with a shift-only path for the small values records are made of. */
-function writeVarint(buf: Buffer, at: number, value: number): number {
-  if (value >= -0x40000000 && value < 0x40000000) {
-    let z = ((value << 1) ^ (value >> 31)) >>> 0;
-    while (z >= 0x80) {
-      buf[at++] = (z & 0x7f) | 0x80;
-      z >>>= 7;
-    }
-    buf[at++] = z;
-    return at;
-  }
-  return writeZigzagVarint(buf, at, value);
-}
-
 /** Strings up to this length are measured and copied in JavaScript: a native call costs more. */
 const SHORT = 64;
 
@@ -111,9 +88,9 @@ export function encodeBatch(records: readonly OutgoingRecord[], identity: BatchI
     const record = records[i]!;
     const timestamp = record.timestamp ?? now;
     if (timestamp > maxTimestamp) maxTimestamp = timestamp;
-    let size = 1 + varintSize(timestamp - baseTimestamp) + varintSize(i);
-    size += record.key === null ? 1 : varintSize(record.key.length) + record.key.length;
-    size += varintSize(record.value.length) + record.value.length;
+    let size = 1 + zigzagVarintSize(timestamp - baseTimestamp) + zigzagVarintSize(i);
+    size += record.key === null ? 1 : zigzagVarintSize(record.key.length) + record.key.length;
+    size += zigzagVarintSize(record.value.length) + record.value.length;
     let headerCount = 0;
     for (const name in record.headers) {
       const entry = headerName(name);
@@ -122,13 +99,13 @@ export function encodeBatch(records: readonly OutgoingRecord[], identity: BatchI
       const valueSize = encoded === undefined ? utf8Size(value) : encoded.length;
       headerValueSizes.push(valueSize);
       headerValueBytes.push(encoded);
-      size += varintSize(entry.bytes.length) + entry.bytes.length + varintSize(valueSize) + valueSize;
+      size += zigzagVarintSize(entry.bytes.length) + entry.bytes.length + zigzagVarintSize(valueSize) + valueSize;
       headerCount++;
     }
-    size += varintSize(headerCount);
+    size += zigzagVarintSize(headerCount);
     headerCounts[i] = headerCount;
     bodySizes[i] = size;
-    total += varintSize(size) + size;
+    total += zigzagVarintSize(size) + size;
   }
 
   const buf = Buffer.allocUnsafe(total);
@@ -149,34 +126,35 @@ export function encodeBatch(records: readonly OutgoingRecord[], identity: BatchI
   let headerIndex = 0;
   for (let i = 0; i < count; i++) {
     const record = records[i]!;
-    at = writeVarint(buf, at, bodySizes[i]!);
+    at = writeZigzagVarint(buf, at, bodySizes[i]!);
     buf[at++] = 0;
-    at = writeVarint(buf, at, (record.timestamp ?? now) - baseTimestamp);
-    at = writeVarint(buf, at, i);
-    if (record.key === null) at = writeVarint(buf, at, -1);
+    at = writeZigzagVarint(buf, at, (record.timestamp ?? now) - baseTimestamp);
+    at = writeZigzagVarint(buf, at, i);
+    if (record.key === null) at = writeZigzagVarint(buf, at, -1);
     else {
-      at = writeVarint(buf, at, record.key.length);
+      at = writeZigzagVarint(buf, at, record.key.length);
       buf.set(record.key, at);
       at += record.key.length;
     }
-    at = writeVarint(buf, at, record.value.length);
+    at = writeZigzagVarint(buf, at, record.value.length);
     buf.set(record.value, at);
     at += record.value.length;
-    at = writeVarint(buf, at, headerCounts[i]!);
+    at = writeZigzagVarint(buf, at, headerCounts[i]!);
     for (const name in record.headers) {
       const key = headerName(name).bytes;
-      at = writeVarint(buf, at, key.length);
+      at = writeZigzagVarint(buf, at, key.length);
       buf.set(key, at);
       at += key.length;
       const valueSize = headerValueSizes[headerIndex]!;
       const encoded = headerValueBytes[headerIndex++];
-      at = writeVarint(buf, at, valueSize);
+      at = writeZigzagVarint(buf, at, valueSize);
       if (encoded === undefined) at += writeUtf8(buf, at, record.headers[name]!, valueSize);
       else {
         buf.set(encoded, at);
         at += valueSize;
       }
-    }  }
+    }
+  }
   if (at !== total) throw new Error(`record batch size mismatch: wrote ${at} of ${total} bytes`);
   writeInt32(buf, 17, crc32c(buf.subarray(CRC_START)) | 0);
   return buf;
