@@ -12,7 +12,7 @@
  * Each phase reports rows per wall-clock second and rows per CPU-second of this process.
  * Then query latency over the 1,000,000-row table for results of 10,000 rows.
  *
- * Last, the sample pipeline's real outputs (bench/support/warehouse-sample-outputs.ts: 32 topics,
+ * Last, the sample pipeline's real outputs (bench/support/warehouse-sample-outputs.ts: 21 topics with records,
  * lineage headers, bronze poison lines), repeated to about `--sample-records` (default 200,000),
  * are produced with their headers and materialized; DuckDB's `read_json` of the same values (the
  * JSON objects only, no headers) is the ceiling measured beside it.

@@ -3,7 +3,8 @@
  * replays the samples through samples/shop.pipeline.ts and writes every bronze record, layer and
  * side output with the headers the runner writes (lineage included). They are read back as Kafka
  * records, so the warehouse bench can produce them (repeated to the size asked) and measure
- * materializing what a pipeline run leaves: 32 topics, JSON objects of several shapes, headers.
+ * materializing what a pipeline run leaves: every topic that holds records (21 for the samples),
+ * JSON objects of several shapes, lineage headers, bronze poison lines.
  */
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
@@ -74,9 +75,8 @@ export async function produceSampleRecords(producer: Producer, records: readonly
 }
 
 /**
- * DuckDB's own ceiling for the same values: one NDJSON file per topic (objects only: read_json
- * refuses anything else), each loaded with `CREATE TABLE … AS SELECT * FROM read_json(…)`. No
- * Kafka, no headers, no bookkeeping: parsing and storing alone. Returns the rows loaded.
+ * The same values for DuckDB's own ceiling, `copies` times over: one NDJSON file per topic, JSON
+ * objects only (read_json refuses anything else). Returns the files and the rows they hold.
  */
 export async function writeCeilingFiles(dir: string, records: readonly SampleRecord[], copies: number): Promise<{ files: string[]; rows: number }> {
   const byTopic = new Map<string, string[]>();
@@ -101,6 +101,11 @@ export async function writeCeilingFiles(dir: string, records: readonly SampleRec
   return { files, rows };
 }
 
+/**
+ * DuckDB's own ceiling: each file loaded into a fresh file-backed database with `CREATE TABLE … AS
+ * SELECT * FROM read_json(…)`, then checkpointed. No Kafka, no headers, no bookkeeping: parsing and
+ * storing alone.
+ */
 export async function readJsonCeiling(dbFile: string, files: readonly string[]): Promise<void> {
   const instance = await DuckDBInstance.create(dbFile);
   const connection = await instance.connect();
