@@ -1,8 +1,8 @@
 // The SASL and TLS options of every command that connects to a Kafka cluster (run, replay), so
 // each spells, checks and reads them the same way.
-import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SaslCredentials, TlsOption } from '../wire/kafka-security';
+import { readOptionFile } from './options';
 
 export interface KafkaSecurityFlags {
   saslMechanism?: SaslCredentials['mechanism'];
@@ -32,7 +32,7 @@ export function kafkaSecurityOf(flags: KafkaSecurityFlags): { sasl?: SaslCredent
     if (!flags.saslUsername || password === undefined) throw new InvalidArgumentError('--sasl-mechanism needs --sasl-username and a password (--sasl-password or MEDALLION_SASL_PASSWORD)');
     security.sasl = { mechanism: flags.saslMechanism, username: flags.saslUsername, password };
   }
-  if (flags.tlsCa) security.tls = { ca: readFileSync(flags.tlsCa, 'utf8') };
+  if (flags.tlsCa) security.tls = { ca: readOptionFile(flags.tlsCa, '--tls-ca') };
   else if (flags.tls) security.tls = true;
   return security;
 }

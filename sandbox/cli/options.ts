@@ -1,4 +1,5 @@
 // Option parsers shared by the CLI's commands, so every command rejects bad numbers the same way.
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 
 export function parseIntOption(value: string): number {
@@ -16,4 +17,13 @@ export function positiveIntOption(value: string): number {
 export function nonNegativeIntOption(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a whole number, got ${value}`);
   return Number(value);
+}
+
+/** The text of a file an option names, or an error that names the option and the file. */
+export function readOptionFile(file: string, option: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`${option}: cannot read ${file}: ${(error as Error).message}`);
+  }
 }

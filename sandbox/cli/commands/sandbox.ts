@@ -2,10 +2,9 @@
  * `medallion sandbox start`: runs the Kafka sandbox broker in the foreground until Ctrl-C.
  * With --tls-cert/--tls-key it serves TLS; with --sasl-users it requires SASL (PLAIN, SCRAM).
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { startBroker, type BrokerOptions } from '../../broker/index';
-import { parseIntOption } from '../options';
+import { parseIntOption, readOptionFile } from '../options';
 
 interface StartOptions {
   port: number;
@@ -56,18 +55,10 @@ export function securityOptions(opts: Pick<StartOptions, 'tlsCert' | 'tlsKey' | 
   const result: Pick<BrokerOptions, 'tls' | 'sasl'> = {};
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new Error('--tls-cert and --tls-key go together');
   if (opts.tlsCert !== undefined && opts.tlsKey !== undefined) {
-    result.tls = { cert: readText(opts.tlsCert, '--tls-cert'), key: readText(opts.tlsKey, '--tls-key') };
+    result.tls = { cert: readOptionFile(opts.tlsCert, '--tls-cert'), key: readOptionFile(opts.tlsKey, '--tls-key') };
   }
-  if (opts.saslUsers !== undefined) result.sasl = { users: parseUsers(readText(opts.saslUsers, '--sasl-users'), opts.saslUsers) };
+  if (opts.saslUsers !== undefined) result.sasl = { users: parseUsers(readOptionFile(opts.saslUsers, '--sasl-users'), opts.saslUsers) };
   return result;
-}
-
-function readText(file: string, option: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new Error(`${option}: cannot read ${file}: ${(error as Error).message}`);
-  }
 }
 
 function parseUsers(text: string, file: string): Record<string, string> {
